@@ -1,0 +1,164 @@
+//! Storage for Salesboard: the [`Store`] trait every backend implements, its
+//! error and report types, the shared SQL implementation over sqlx's `Any`
+//! driver, and the conformance suite every backend must pass.
+//!
+//! The SQLite and PostgreSQL crates differ only in how they connect and in
+//! their migrations; the queries live here once, written in the SQL both speak.
+
+pub mod conformance;
+mod error;
+mod report;
+pub mod sql;
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+
+use salesboard_domain::{Dataset, StageChange};
+
+pub use error::StoreError;
+pub use report::{Counts, EntityReport, WriteReport};
+pub use sql::SqlStore;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Who writes, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct WriteContext {
+    /// The acting user's id, or `None` for the command line.
+    pub actor: Option<String>,
+    /// What is written (`import customers.csv …`, `demo`).
+    pub source: String,
+}
+
+/// A pipeline stage, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageInfo {
+    /// Code stored on deals (`proposal`).
+    pub code: String,
+    /// Position in the pipeline, from 1.
+    pub position: i64,
+    /// English label.
+    pub label_en: String,
+    /// Chinese label.
+    pub label_zh: String,
+}
+
+/// The ids already stored, so that an import can check its references
+/// before writing anything.
+#[derive(Debug, Clone, Default)]
+pub struct KnownIds {
+    /// User ids.
+    pub users: HashSet<String>,
+    /// User e-mail (lower case) to user id.
+    pub user_emails: HashMap<String, String>,
+    /// Team ids.
+    pub teams: HashSet<String>,
+    /// Customer ids.
+    pub customers: HashSet<String>,
+    /// Product SKUs.
+    pub products: HashSet<String>,
+    /// Deal ids.
+    pub deals: HashSet<String>,
+    /// Order ids.
+    pub orders: HashSet<String>,
+    /// The pipeline.
+    pub stages: Vec<StageInfo>,
+}
+
+/// What a customer is recognised by when looking for duplicates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerIdentity {
+    /// Customer id.
+    pub id: String,
+    /// Name as stored.
+    pub name: String,
+    /// Phone as stored.
+    pub phone: Option<String>,
+    /// E-mail as stored.
+    pub email: Option<String>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When, seconds since the epoch.
+    pub at: i64,
+    /// Who (`None`: the command line).
+    pub actor: Option<String>,
+    /// `create`, `update`, `delete`, `import` …
+    pub action: String,
+    /// What kind of record.
+    pub entity: String,
+    /// Which record.
+    pub entity_id: Option<String>,
+    /// JSON before the change.
+    pub before: Option<String>,
+    /// JSON after the change.
+    pub after: Option<String>,
+}
+
+/// Everything Salesboard stores, behind one interface.
+pub trait Store: Send + Sync {
+    /// Which database this is.
+    fn backend(&self) -> Backend;
+
+    /// Row counts of every kind of record.
+    fn counts(&self) -> impl Future<Output = Result<Counts, StoreError>> + Send;
+
+    /// Writes (inserts or updates by id) every record of `data` in one
+    /// transaction, records deal stage moves and an audit entry, and says what
+    /// changed. Writing the same data again changes nothing.
+    fn write_dataset(
+        &self,
+        data: &Dataset,
+        context: &WriteContext,
+    ) -> impl Future<Output = Result<WriteReport, StoreError>> + Send;
+
+    /// Reads every record back.
+    fn read_dataset(&self) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
+
+    /// The deal stage history, oldest first.
+    fn stage_changes(&self) -> impl Future<Output = Result<Vec<StageChange>, StoreError>> + Send;
+
+    /// The ids already stored.
+    fn known_ids(&self) -> impl Future<Output = Result<KnownIds, StoreError>> + Send;
+
+    /// Name, phone and e-mail of every stored customer.
+    fn customer_identities(
+        &self,
+    ) -> impl Future<Output = Result<Vec<CustomerIdentity>, StoreError>> + Send;
+
+    /// Sets a user's password hash (a PHC string) and activates the user.
+    fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A user's password hash, if the user exists, is active and has one.
+    fn password_hash(
+        &self,
+        user_id: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// An organization setting.
+    fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// Sets an organization setting.
+    fn set_setting(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The newest audit entries first.
+    fn audit_log(&self, limit: i64)
+    -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+}

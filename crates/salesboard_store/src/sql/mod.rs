@@ -1,0 +1,128 @@
+//! The SQL implementation of [`Store`](crate::Store), shared by SQLite and
+//! PostgreSQL through sqlx's `Any` driver. Every statement is written with `$N`
+//! placeholders, which both databases accept; values are always bound, never
+//! spliced into the text.
+
+mod batch;
+mod read;
+mod write;
+
+use std::time::Duration;
+
+use salesboard_domain::{Dataset, StageChange};
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+use crate::{
+    AuditEntry, Backend, Counts, CustomerIdentity, KnownIds, Store, StoreError, WriteContext,
+    WriteReport,
+};
+
+/// A store on a SQL database.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// How to open the pool for one backend.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// The URL sqlx understands.
+    pub url: String,
+    /// Which database it is.
+    pub backend: Backend,
+    /// Pool size.
+    pub max_connections: u32,
+    /// Statements run on every new connection (SQLite pragmas).
+    pub on_connect: &'static [&'static str],
+}
+
+impl SqlStore {
+    /// Opens a pool. Migrations are the caller's (each backend embeds its own).
+    pub async fn connect(options: ConnectOptions) -> Result<Self, StoreError> {
+        install_default_drivers();
+        let on_connect = options.on_connect;
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |connection, _meta| {
+                Box::pin(async move {
+                    for statement in on_connect {
+                        connection.execute(*statement).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&options.url)
+            .await?;
+        Ok(SqlStore {
+            pool,
+            backend: options.backend,
+        })
+    }
+
+    /// The connection pool, for migrations.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes every connection (SQLite then checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn counts(&self) -> Result<Counts, StoreError> {
+        read::counts(&self.pool).await
+    }
+
+    async fn write_dataset(
+        &self,
+        data: &Dataset,
+        context: &WriteContext,
+    ) -> Result<WriteReport, StoreError> {
+        write::write_dataset(&self.pool, self.backend, data, context).await
+    }
+
+    async fn read_dataset(&self) -> Result<Dataset, StoreError> {
+        read::read_dataset(&self.pool).await
+    }
+
+    async fn stage_changes(&self) -> Result<Vec<StageChange>, StoreError> {
+        read::stage_changes(&self.pool).await
+    }
+
+    async fn known_ids(&self) -> Result<KnownIds, StoreError> {
+        read::known_ids(&self.pool).await
+    }
+
+    async fn customer_identities(&self) -> Result<Vec<CustomerIdentity>, StoreError> {
+        read::customer_identities(&self.pool).await
+    }
+
+    async fn set_password_hash(&self, user_id: &str, hash: &str) -> Result<(), StoreError> {
+        write::set_password_hash(&self.pool, user_id, hash).await
+    }
+
+    async fn password_hash(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+        read::password_hash(&self.pool, user_id).await
+    }
+
+    async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        read::setting(&self.pool, key).await
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        write::set_setting(&self.pool, key, value).await
+    }
+
+    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        read::audit_log(&self.pool, limit).await
+    }
+}
