@@ -1,4 +1,11 @@
 //! Salesboard's use cases, shared by the command line and the web server:
-//! opening a store from a URL, importing files, generating demo data, users.
+//! opening a store from a URL, importing files, generating demo data, users
+//! and settings. No SQL here: everything goes through the `Store` trait.
 
 pub mod demo;
+pub mod import;
+pub mod settings;
+pub mod store;
+pub mod users;
+
+pub use store::{AppStore, open_store};

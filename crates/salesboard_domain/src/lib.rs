@@ -5,6 +5,7 @@
 
 pub mod dataset;
 pub mod entities;
+pub mod known;
 pub mod money;
 pub mod normalize;
 pub mod period;

@@ -153,9 +153,7 @@ impl Serialize for Discount {
 
 /// The exact amount of an order line, `unit_price × quantity × (1 − discount)`.
 pub fn line_amount(unit_price: Money, quantity: i64, discount: Discount) -> Decimal {
-    unit_price.to_decimal()
-        * Decimal::from(quantity)
-        * (Decimal::ONE - discount.to_decimal())
+    unit_price.to_decimal() * Decimal::from(quantity) * (Decimal::ONE - discount.to_decimal())
 }
 
 #[cfg(test)]
@@ -176,7 +174,10 @@ mod tests {
         assert!(Money::parse("abc").is_err());
         assert!(Money::parse("").is_err());
         let error = Money::parse("1.005").err().map(|e| e.to_string());
-        assert_eq!(error.as_deref(), Some("\"1.005\" has more than two decimals"));
+        assert_eq!(
+            error.as_deref(),
+            Some("\"1.005\" has more than two decimals")
+        );
     }
 
     #[test]
@@ -199,9 +200,17 @@ mod tests {
 
     #[test]
     fn line_amount_is_exact() {
-        let amount = line_amount(Money::from_cents(120_000), 20, Discount::from_ppm(150_000).unwrap_or_default());
+        let amount = line_amount(
+            Money::from_cents(120_000),
+            20,
+            Discount::from_ppm(150_000).unwrap_or_default(),
+        );
         assert_eq!(amount, Decimal::new(2_040_000, 2));
-        let third = line_amount(Money::from_cents(100), 1, Discount::from_ppm(333_333).unwrap_or_default());
+        let third = line_amount(
+            Money::from_cents(100),
+            1,
+            Discount::from_ppm(333_333).unwrap_or_default(),
+        );
         assert_eq!(third, Decimal::new(666_667, 6));
     }
 }

@@ -68,7 +68,10 @@ mod tests {
 
     #[test]
     fn names_that_differ_only_in_form_are_the_same() {
-        assert_eq!(customer_name("Suzhou Silk Ltd."), customer_name("SUZHOU SILK"));
+        assert_eq!(
+            customer_name("Suzhou Silk Ltd."),
+            customer_name("SUZHOU SILK")
+        );
         assert_eq!(customer_name("杭州茶业有限公司"), customer_name("杭州茶业"));
         assert_eq!(customer_name("ＡＢＣ　公司"), "abc");
         assert_ne!(customer_name("Hangzhou Tea"), customer_name("Hangzhou Tee"));
@@ -83,7 +86,10 @@ mod tests {
 
     #[test]
     fn emails_compare_without_case() {
-        assert_eq!(email(" Li.Wei@Example.com "), Some("li.wei@example.com".to_string()));
+        assert_eq!(
+            email(" Li.Wei@Example.com "),
+            Some("li.wei@example.com".to_string())
+        );
         assert_eq!(email("none"), None);
     }
 }

@@ -142,7 +142,9 @@ impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             PeriodKind::Year => write!(f, "{}", self.from.year()),
-            PeriodKind::Quarter => write!(f, "{}-Q{}", self.from.year(), self.from.month0() / 3 + 1),
+            PeriodKind::Quarter => {
+                write!(f, "{}-Q{}", self.from.year(), self.from.month0() / 3 + 1)
+            }
             PeriodKind::Month => write!(f, "{}-{:02}", self.from.year(), self.from.month()),
             PeriodKind::Custom => write!(f, "{}..{}", self.from, self.to),
         }
@@ -162,7 +164,10 @@ mod tests {
         let q1 = Period::parse("2024-Q1").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((q1.from, q1.to), (date(2024, 1, 1), date(2024, 4, 1)));
         let feb = Period::parse("2024-02").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((feb.from, feb.to, feb.days()), (date(2024, 2, 1), date(2024, 3, 1), 29));
+        assert_eq!(
+            (feb.from, feb.to, feb.days()),
+            (date(2024, 2, 1), date(2024, 3, 1), 29)
+        );
         let year = Period::parse("2023").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((year.from, year.to), (date(2023, 1, 1), date(2024, 1, 1)));
         assert_eq!(Period::parse("2024q4").map(|p| p.to), Ok(date(2025, 1, 1)));
@@ -182,15 +187,23 @@ mod tests {
         let q1 = Period::parse("2024-Q1").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(q1.previous().to_string(), "2023-Q4");
         assert_eq!(q1.same_period_last_year().to_string(), "2023-Q1");
-        let custom = Period::range(date(2024, 3, 10), date(2024, 3, 20)).unwrap_or_else(|e| panic!("{e}"));
+        let custom =
+            Period::range(date(2024, 3, 10), date(2024, 3, 20)).unwrap_or_else(|e| panic!("{e}"));
         let before = custom.previous();
-        assert_eq!((before.from, before.to), (date(2024, 2, 29), date(2024, 3, 10)));
+        assert_eq!(
+            (before.from, before.to),
+            (date(2024, 2, 29), date(2024, 3, 10))
+        );
     }
 
     #[test]
     fn a_leap_day_maps_to_the_last_day_of_february_a_year_earlier() {
-        let leap = Period::range(date(2024, 2, 29), date(2024, 3, 1)).unwrap_or_else(|e| panic!("{e}"));
+        let leap =
+            Period::range(date(2024, 2, 29), date(2024, 3, 1)).unwrap_or_else(|e| panic!("{e}"));
         let last_year = leap.same_period_last_year();
-        assert_eq!((last_year.from, last_year.to), (date(2023, 2, 28), date(2023, 3, 1)));
+        assert_eq!(
+            (last_year.from, last_year.to),
+            (date(2023, 2, 28), date(2023, 3, 1))
+        );
     }
 }

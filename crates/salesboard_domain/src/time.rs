@@ -101,7 +101,9 @@ impl OrgTimeZone {
                     self.resolve_local(date.and_time(NaiveTime::from_hms_opt(hour, 0, 0)?))
                 })
             })
-            .unwrap_or(Timestamp(date.and_time(NaiveTime::MIN).and_utc().timestamp()))
+            .unwrap_or(Timestamp(
+                date.and_time(NaiveTime::MIN).and_utc().timestamp(),
+            ))
     }
 
     /// The instant of a local wall-clock time; the earlier one when a clock

@@ -28,35 +28,180 @@ pub fn sample_dataset() -> Dataset {
     extra.insert("微信".into(), "tea_wechat".into());
     Dataset {
         users: vec![
-            User { id: "u-1".into(), name: "李伟".into(), email: Some("li@example.com".into()), role: Role::Rep, team: Some("East".into()), extra: Extra::new() },
-            User { id: "u-2".into(), name: "Chen".into(), email: None, role: Role::Manager, team: Some("East".into()), extra: Extra::new() },
+            User {
+                id: "u-1".into(),
+                name: "李伟".into(),
+                email: Some("li@example.com".into()),
+                role: Role::Rep,
+                team: Some("East".into()),
+                extra: Extra::new(),
+            },
+            User {
+                id: "u-2".into(),
+                name: "Chen".into(),
+                email: None,
+                role: Role::Manager,
+                team: Some("East".into()),
+                extra: Extra::new(),
+            },
         ],
-        products: vec![Product { sku: "P-1".into(), name: "CRM".into(), category: Some("Software".into()), unit_price: Some(Money::from_cents(120_000)), unit_cost: None, extra: Extra::new() }],
+        products: vec![Product {
+            sku: "P-1".into(),
+            name: "CRM".into(),
+            category: Some("Software".into()),
+            unit_price: Some(Money::from_cents(120_000)),
+            unit_cost: None,
+            extra: Extra::new(),
+        }],
         customers: vec![
-            Customer { id: "c-1".into(), name: "杭州茶业".into(), kind: Some(CustomerKind::Company), industry: Some("Food".into()), region: Some("East".into()), channel: Some("search".into()), owner: Some("u-1".into()), phone: Some("13800138000".into()), email: None, created_at: at("2024-01-05"), first_contact_at: Some(at("2024-01-06")), extra },
-            Customer { id: "c-2".into(), name: "Pool customer".into(), kind: None, industry: None, region: None, channel: None, owner: None, phone: None, email: Some("x@example.com".into()), created_at: at("2024-02-29"), first_contact_at: None, extra: Extra::new() },
+            Customer {
+                id: "c-1".into(),
+                name: "杭州茶业".into(),
+                kind: Some(CustomerKind::Company),
+                industry: Some("Food".into()),
+                region: Some("East".into()),
+                channel: Some("search".into()),
+                owner: Some("u-1".into()),
+                phone: Some("13800138000".into()),
+                email: None,
+                created_at: at("2024-01-05"),
+                first_contact_at: Some(at("2024-01-06")),
+                extra,
+            },
+            Customer {
+                id: "c-2".into(),
+                name: "Pool customer".into(),
+                kind: None,
+                industry: None,
+                region: None,
+                channel: None,
+                owner: None,
+                phone: None,
+                email: Some("x@example.com".into()),
+                created_at: at("2024-02-29"),
+                first_contact_at: None,
+                extra: Extra::new(),
+            },
         ],
-        contacts: vec![Contact { id: "k-1".into(), customer_id: "c-1".into(), name: "王经理".into(), title: Some("采购".into()), phone: None, email: None, extra: Extra::new() }],
-        deals: vec![Deal { id: "d-1".into(), customer_id: "c-1".into(), owner: Some("u-1".into()), title: Some("Rollout".into()), stage: "proposal".into(), amount: Some(Money::from_cents(500_000)), created_at: at("2024-01-06"), closed_at: None, status: DealStatus::Open, lost_reason: None, extra: Extra::new() }],
+        contacts: vec![Contact {
+            id: "k-1".into(),
+            customer_id: "c-1".into(),
+            name: "王经理".into(),
+            title: Some("采购".into()),
+            phone: None,
+            email: None,
+            extra: Extra::new(),
+        }],
+        deals: vec![Deal {
+            id: "d-1".into(),
+            customer_id: "c-1".into(),
+            owner: Some("u-1".into()),
+            title: Some("Rollout".into()),
+            stage: "proposal".into(),
+            amount: Some(Money::from_cents(500_000)),
+            created_at: at("2024-01-06"),
+            closed_at: None,
+            status: DealStatus::Open,
+            lost_reason: None,
+            extra: Extra::new(),
+        }],
         orders: vec![
-            Order { id: "o-1".into(), customer_id: "c-1".into(), owner: Some("u-1".into()), ordered_at: Timestamp::from_unix_seconds(1_706_716_740), status: OrderStatus::Completed, deal_id: Some("d-1".into()), lines: vec![
-                OrderLine { sku: Some("P-1".into()), unit_price: Money::from_cents(120_000), quantity: 10, discount: Discount::from_ppm(150_000).unwrap_or_default() },
-                OrderLine { sku: None, unit_price: Money::from_cents(45_050), quantity: -1, discount: Discount::NONE },
-            ], extra: Extra::new() },
-            Order { id: "o-2".into(), customer_id: "c-2".into(), owner: None, ordered_at: at("2024-03-01"), status: OrderStatus::Cancelled, deal_id: None, lines: vec![
-                OrderLine { sku: Some("P-1".into()), unit_price: Money::from_cents(9_223_372_036_854), quantity: 1, discount: Discount::NONE },
-            ], extra: Extra::new() },
+            Order {
+                id: "o-1".into(),
+                customer_id: "c-1".into(),
+                owner: Some("u-1".into()),
+                ordered_at: Timestamp::from_unix_seconds(1_706_716_740),
+                status: OrderStatus::Completed,
+                deal_id: Some("d-1".into()),
+                lines: vec![
+                    OrderLine {
+                        sku: Some("P-1".into()),
+                        unit_price: Money::from_cents(120_000),
+                        quantity: 10,
+                        discount: Discount::from_ppm(150_000).unwrap_or_default(),
+                    },
+                    OrderLine {
+                        sku: None,
+                        unit_price: Money::from_cents(45_050),
+                        quantity: -1,
+                        discount: Discount::NONE,
+                    },
+                ],
+                extra: Extra::new(),
+            },
+            Order {
+                id: "o-2".into(),
+                customer_id: "c-2".into(),
+                owner: None,
+                ordered_at: at("2024-03-01"),
+                status: OrderStatus::Cancelled,
+                deal_id: None,
+                lines: vec![OrderLine {
+                    sku: Some("P-1".into()),
+                    unit_price: Money::from_cents(9_223_372_036_854),
+                    quantity: 1,
+                    discount: Discount::NONE,
+                }],
+                extra: Extra::new(),
+            },
         ],
-        payments: vec![Payment { id: "pay-1".into(), order_id: "o-1".into(), amount: Money::from_cents(-1), paid_at: at("2024-02-10") }],
-        activities: vec![Activity { id: "a-1".into(), customer_id: "c-1".into(), deal_id: Some("d-1".into()), owner: Some("u-1".into()), kind: Some(ActivityKind::Visit), occurred_at: at("2024-01-07"), note: Some("拜访 \"quoted\", with comma".into()) }],
+        payments: vec![Payment {
+            id: "pay-1".into(),
+            order_id: "o-1".into(),
+            amount: Money::from_cents(-1),
+            paid_at: at("2024-02-10"),
+        }],
+        activities: vec![Activity {
+            id: "a-1".into(),
+            customer_id: "c-1".into(),
+            deal_id: Some("d-1".into()),
+            owner: Some("u-1".into()),
+            kind: Some(ActivityKind::Visit),
+            occurred_at: at("2024-01-07"),
+            note: Some("拜访 \"quoted\", with comma".into()),
+        }],
         spend: vec![
-            Spend { id: "s-1".into(), date: at("2024-01-01"), channel: Some("search".into()), category: Some("marketing".into()), amount: Money::from_cents(200_000), campaign: None },
-            Spend { id: "s-2".into(), date: at("2024-01-01"), channel: None, category: Some("sales".into()), amount: Money::from_cents(1), campaign: Some("travel".into()) },
+            Spend {
+                id: "s-1".into(),
+                date: at("2024-01-01"),
+                channel: Some("search".into()),
+                category: Some("marketing".into()),
+                amount: Money::from_cents(200_000),
+                campaign: None,
+            },
+            Spend {
+                id: "s-2".into(),
+                date: at("2024-01-01"),
+                channel: None,
+                category: Some("sales".into()),
+                amount: Money::from_cents(1),
+                campaign: Some("travel".into()),
+            },
         ],
-        surveys: vec![Survey { id: "r-1".into(), customer_id: Some("c-1".into()), order_id: Some("o-1".into()), score: 0, scale: SurveyScale::Ten, responded_at: at("2024-02-11"), comment: None }],
+        surveys: vec![Survey {
+            id: "r-1".into(),
+            customer_id: Some("c-1".into()),
+            order_id: Some("o-1".into()),
+            score: 0,
+            scale: SurveyScale::Ten,
+            responded_at: at("2024-02-11"),
+            comment: None,
+        }],
         targets: vec![
-            Target { owner: "East".into(), owner_kind: TargetOwnerKind::Team, period: "2024-Q1".into(), metric: TargetMetric::Revenue, value_hundredths: 4_000_000 },
-            Target { owner: "u-1".into(), owner_kind: TargetOwnerKind::User, period: "2024-01".into(), metric: TargetMetric::NewCustomers, value_hundredths: 300 },
+            Target {
+                owner: "East".into(),
+                owner_kind: TargetOwnerKind::Team,
+                period: "2024-Q1".into(),
+                metric: TargetMetric::Revenue,
+                value_hundredths: 4_000_000,
+            },
+            Target {
+                owner: "u-1".into(),
+                owner_kind: TargetOwnerKind::User,
+                period: "2024-01".into(),
+                metric: TargetMetric::NewCustomers,
+                value_hundredths: 300,
+            },
         ],
     }
 }
@@ -71,7 +216,10 @@ pub async fn a_new_store_is_empty(store: &impl Store) {
 /// What is written reads back equal, field by field.
 pub async fn written_records_read_back_equal(store: &impl Store) {
     let data = sample_dataset();
-    let report = store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    let report = store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(report.customers.created, 2);
     assert_eq!(report.order_lines.created, 3);
     assert_eq!(report.teams.created, 1);
@@ -79,44 +227,93 @@ pub async fn written_records_read_back_equal(store: &impl Store) {
     let back = store.read_dataset().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back, data);
     let counts = store.counts().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((counts.users, counts.teams, counts.orders, counts.order_lines, counts.spend), (2, 1, 2, 3, 2));
+    assert_eq!(
+        (
+            counts.users,
+            counts.teams,
+            counts.orders,
+            counts.order_lines,
+            counts.spend
+        ),
+        (2, 1, 2, 3, 2)
+    );
 }
 
 /// Writing the same data twice changes nothing the second time.
 pub async fn writing_the_same_data_again_changes_nothing(store: &impl Store) {
     let data = sample_dataset();
-    store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let audit_before = store.audit_log(100).await.map(|a| a.len()).unwrap_or(0);
-    let again = store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    let again = store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(!again.changed_anything(), "second write changed: {again:?}");
     assert_eq!(again.customers.unchanged, 2);
     assert_eq!(again.order_lines.unchanged, 3);
     assert_eq!(store.stage_changes().await.map(|c| c.len()).ok(), Some(1));
-    assert_eq!(store.audit_log(100).await.map(|a| a.len()).ok(), Some(audit_before));
+    assert_eq!(
+        store.audit_log(100).await.map(|a| a.len()).ok(),
+        Some(audit_before)
+    );
     assert_eq!(store.read_dataset().await.ok(), Some(data));
 }
 
 /// A changed record counts as updated, and a deal's stage move is recorded.
 pub async fn a_changed_deal_is_updated_and_its_stage_move_recorded(store: &impl Store) {
     let mut data = sample_dataset();
-    store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     data.deals[0].stage = "negotiation".into();
     data.customers[1].name = "Renamed".into();
-    let report = store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((report.deals.updated, report.customers.updated, report.customers.unchanged), (1, 1, 1));
-    let history = store.stage_changes().await.unwrap_or_else(|e| panic!("{e}"));
-    let moves: Vec<(Option<&str>, &str)> = history.iter().map(|c| (c.from_stage.as_deref(), c.to_stage.as_str())).collect();
-    assert_eq!(moves, vec![(None, "proposal"), (Some("proposal"), "negotiation")]);
+    let report = store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (
+            report.deals.updated,
+            report.customers.updated,
+            report.customers.unchanged
+        ),
+        (1, 1, 1)
+    );
+    let history = store
+        .stage_changes()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let moves: Vec<(Option<&str>, &str)> = history
+        .iter()
+        .map(|c| (c.from_stage.as_deref(), c.to_stage.as_str()))
+        .collect();
+    assert_eq!(
+        moves,
+        vec![(None, "proposal"), (Some("proposal"), "negotiation")]
+    );
     assert_eq!(store.read_dataset().await.ok(), Some(data));
 }
 
 /// An order given again with fewer lines loses the lines it no longer has.
 pub async fn an_order_with_fewer_lines_loses_the_surplus(store: &impl Store) {
     let mut data = sample_dataset();
-    store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     data.orders[0].lines.truncate(1);
-    let report = store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((report.order_lines.removed, report.order_lines.unchanged), (1, 2));
+    let report = store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (report.order_lines.removed, report.order_lines.unchanged),
+        (1, 2)
+    );
     assert_eq!(store.counts().await.map(|c| c.order_lines).ok(), Some(2));
     assert_eq!(store.read_dataset().await.ok(), Some(data));
 }
@@ -124,34 +321,76 @@ pub async fn an_order_with_fewer_lines_loses_the_surplus(store: &impl Store) {
 /// A write that fails part-way leaves the store exactly as it was.
 pub async fn a_failed_write_leaves_nothing_behind(store: &impl Store) {
     let data = sample_dataset();
-    store.write_dataset(&data, &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .write_dataset(&data, &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut broken = sample_dataset();
     broken.customers[0].name = "Changed before the failure".into();
-    broken.payments.push(Payment { id: "pay-x".into(), order_id: "no-such-order".into(), amount: Money::from_cents(1), paid_at: at("2024-01-01") });
+    broken.payments.push(Payment {
+        id: "pay-x".into(),
+        order_id: "no-such-order".into(),
+        amount: Money::from_cents(1),
+        paid_at: at("2024-01-01"),
+    });
     let result = store.write_dataset(&broken, &context()).await;
-    assert!(matches!(result, Err(crate::StoreError::Conflict(_))), "expected a conflict, got {result:?}");
+    assert!(
+        matches!(result, Err(crate::StoreError::Conflict(_))),
+        "expected a conflict, got {result:?}"
+    );
     assert_eq!(store.read_dataset().await.ok(), Some(data));
 }
 
 /// Settings, password hashes and known ids.
 pub async fn settings_passwords_and_known_ids(store: &impl Store) {
     assert_eq!(store.setting("timezone").await.ok(), Some(None));
-    store.set_setting("timezone", "UTC").await.unwrap_or_else(|e| panic!("{e}"));
-    store.set_setting("timezone", "Asia/Shanghai").await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(store.setting("timezone").await.ok(), Some(Some("Asia/Shanghai".into())));
+    store
+        .set_setting("timezone", "UTC")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .set_setting("timezone", "Asia/Shanghai")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.setting("timezone").await.ok(),
+        Some(Some("Asia/Shanghai".into()))
+    );
 
-    store.write_dataset(&sample_dataset(), &context()).await.unwrap_or_else(|e| panic!("{e}"));
+    store
+        .write_dataset(&sample_dataset(), &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(store.password_hash("u-1").await.ok(), Some(None));
-    store.set_password_hash("u-1", "$argon2id$v=19$m=19456,t=2,p=1$x$y").await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(store.password_hash("u-1").await.ok(), Some(Some("$argon2id$v=19$m=19456,t=2,p=1$x$y".into())));
+    store
+        .set_password_hash("u-1", "$argon2id$v=19$m=19456,t=2,p=1$x$y")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.password_hash("u-1").await.ok(),
+        Some(Some("$argon2id$v=19$m=19456,t=2,p=1$x$y".into()))
+    );
     assert!(store.set_password_hash("nobody", "h").await.is_err());
 
     let known = store.known_ids().await.unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(known.user_emails.get("li@example.com").map(String::as_str), Some("u-1"));
-    assert!(known.customers.contains("c-2") && known.orders.contains("o-2") && known.teams.contains("East"));
+    assert_eq!(
+        known.user_emails.get("li@example.com").map(String::as_str),
+        Some("u-1")
+    );
+    assert!(
+        known.customers.contains("c-2")
+            && known.orders.contains("o-2")
+            && known.teams.contains("East")
+    );
     let stages: Vec<&str> = known.stages.iter().map(|s| s.code.as_str()).collect();
-    assert_eq!(stages, ["lead", "qualified", "proposal", "negotiation", "won"]);
-    let identities = store.customer_identities().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        stages,
+        ["lead", "qualified", "proposal", "negotiation", "won"]
+    );
+    let identities = store
+        .customer_identities()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(identities.len(), 2);
 }
 

@@ -10,9 +10,9 @@ mod error;
 mod report;
 pub mod sql;
 
-use std::collections::{HashMap, HashSet};
 use std::future::Future;
 
+pub use salesboard_domain::known::{CustomerIdentity, KnownIds, StageInfo};
 use salesboard_domain::{Dataset, StageChange};
 
 pub use error::StoreError;
@@ -35,54 +35,6 @@ pub struct WriteContext {
     pub actor: Option<String>,
     /// What is written (`import customers.csv …`, `demo`).
     pub source: String,
-}
-
-/// A pipeline stage, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageInfo {
-    /// Code stored on deals (`proposal`).
-    pub code: String,
-    /// Position in the pipeline, from 1.
-    pub position: i64,
-    /// English label.
-    pub label_en: String,
-    /// Chinese label.
-    pub label_zh: String,
-}
-
-/// The ids already stored, so that an import can check its references
-/// before writing anything.
-#[derive(Debug, Clone, Default)]
-pub struct KnownIds {
-    /// User ids.
-    pub users: HashSet<String>,
-    /// User e-mail (lower case) to user id.
-    pub user_emails: HashMap<String, String>,
-    /// Team ids.
-    pub teams: HashSet<String>,
-    /// Customer ids.
-    pub customers: HashSet<String>,
-    /// Product SKUs.
-    pub products: HashSet<String>,
-    /// Deal ids.
-    pub deals: HashSet<String>,
-    /// Order ids.
-    pub orders: HashSet<String>,
-    /// The pipeline.
-    pub stages: Vec<StageInfo>,
-}
-
-/// What a customer is recognised by when looking for duplicates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomerIdentity {
-    /// Customer id.
-    pub id: String,
-    /// Name as stored.
-    pub name: String,
-    /// Phone as stored.
-    pub phone: Option<String>,
-    /// E-mail as stored.
-    pub email: Option<String>,
 }
 
 /// One entry of the audit log.
@@ -149,7 +101,8 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
     /// An organization setting.
-    fn setting(&self, key: &str) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    fn setting(&self, key: &str)
+    -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
     /// Sets an organization setting.
     fn set_setting(
@@ -159,6 +112,8 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// The newest audit entries first.
-    fn audit_log(&self, limit: i64)
-    -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+    fn audit_log(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 }

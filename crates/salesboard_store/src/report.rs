@@ -120,7 +120,11 @@ impl WriteReport {
 
 impl fmt::Display for WriteReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{:<12} {:>9} {:>9} {:>9} {:>9}", "", "created", "updated", "unchanged", "removed")?;
+        writeln!(
+            f,
+            "{:<12} {:>9} {:>9} {:>9} {:>9}",
+            "", "created", "updated", "unchanged", "removed"
+        )?;
         for (name, report) in self.entries() {
             if report.given() + report.removed == 0 {
                 continue;

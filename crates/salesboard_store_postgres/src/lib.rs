@@ -48,5 +48,7 @@ pub async fn create_scratch_schema(url: &str) -> Result<String, StoreError> {
         .await?;
     admin.close().await;
     let separator = if url.contains('?') { '&' } else { '?' };
-    Ok(format!("{url}{separator}options=-c%20search_path%3D{schema}"))
+    Ok(format!(
+        "{url}{separator}options=-c%20search_path%3D{schema}"
+    ))
 }

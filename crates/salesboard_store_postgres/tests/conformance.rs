@@ -11,7 +11,11 @@ async fn fresh_store() -> Option<SqlStore> {
     let scratch = salesboard_store_postgres::create_scratch_schema(&url)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    Some(salesboard_store_postgres::open(&scratch).await.unwrap_or_else(|e| panic!("{e}")))
+    Some(
+        salesboard_store_postgres::open(&scratch)
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
 }
 
 salesboard_store::conformance_tests!(fresh_store().await);

@@ -26,7 +26,10 @@ pub fn sqlx_url(location: &str) -> String {
         .unwrap_or(location);
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mut url = format!("sqlite://{path}?mode=rwc");
-    for parameter in query.split('&').filter(|p| !p.is_empty() && !p.starts_with("mode=")) {
+    for parameter in query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("mode="))
+    {
         url.push('&');
         url.push_str(parameter);
     }
@@ -54,7 +57,10 @@ mod tests {
     #[test]
     fn paths_and_urls_open_the_same_file() {
         assert_eq!(sqlx_url("salesboard.db"), "sqlite://salesboard.db?mode=rwc");
-        assert_eq!(sqlx_url("sqlite:///tmp/a.db"), "sqlite:///tmp/a.db?mode=rwc");
+        assert_eq!(
+            sqlx_url("sqlite:///tmp/a.db"),
+            "sqlite:///tmp/a.db?mode=rwc"
+        );
         assert_eq!(sqlx_url("sqlite://a.db?mode=ro"), "sqlite://a.db?mode=rwc");
     }
 }

@@ -5,7 +5,11 @@ use salesboard_store::SqlStore;
 async fn fresh_store() -> Option<SqlStore> {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.keep().join("conformance.db");
-    Some(salesboard_store_sqlite::open(&path.display().to_string()).await.unwrap_or_else(|e| panic!("{e}")))
+    Some(
+        salesboard_store_sqlite::open(&path.display().to_string())
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
 }
 
 salesboard_store::conformance_tests!(fresh_store().await);

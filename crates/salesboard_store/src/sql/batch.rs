@@ -96,7 +96,10 @@ pub(crate) struct Table {
 
 impl Table {
     fn width(&self) -> usize {
-        self.key.len() + self.compared.len() + self.insert_only.len() + usize::from(self.touch.is_some())
+        self.key.len()
+            + self.compared.len()
+            + self.insert_only.len()
+            + usize::from(self.touch.is_some())
     }
 
     fn upsert_sql(&self, backend: Backend, rows: usize) -> String {
@@ -134,7 +137,12 @@ impl Table {
             .iter()
             .map(|column| format!("{name}.{column} {distinct} excluded.{column}"))
             .collect();
-        let _ = write!(sql, "DO UPDATE SET {} WHERE {}", set.join(", "), changed.join(" OR "));
+        let _ = write!(
+            sql,
+            "DO UPDATE SET {} WHERE {}",
+            set.join(", "),
+            changed.join(" OR ")
+        );
         sql
     }
 
@@ -156,7 +164,9 @@ impl Table {
         let mut full_batch_sql = None;
         for chunk in rows.chunks(per_statement) {
             let sql = if chunk.len() == per_statement {
-                full_batch_sql.get_or_insert_with(|| self.upsert_sql(backend, per_statement)).clone()
+                full_batch_sql
+                    .get_or_insert_with(|| self.upsert_sql(backend, per_statement))
+                    .clone()
             } else {
                 self.upsert_sql(backend, chunk.len())
             };
@@ -189,7 +199,9 @@ pub(crate) async fn count_rows(
 ) -> Result<i64, StoreError> {
     let sql = format!("SELECT COUNT(*) FROM {table}");
     // Safe: `table` is a name in code.
-    let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(connection).await?;
+    let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+        .fetch_one(connection)
+        .await?;
     Ok(count)
 }
 

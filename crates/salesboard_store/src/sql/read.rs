@@ -95,7 +95,12 @@ pub(crate) async fn counts(pool: &AnyPool) -> Result<Counts, StoreError> {
 /// Every record, ordered by id.
 pub(crate) async fn read_dataset(pool: &AnyPool) -> Result<Dataset, StoreError> {
     let mut data = Dataset::default();
-    for row in all(pool, "SELECT id, name, email, role, team_id, extra FROM users ORDER BY id").await? {
+    for row in all(
+        pool,
+        "SELECT id, name, email, role, team_id, extra FROM users ORDER BY id",
+    )
+    .await?
+    {
         data.users.push(User {
             id: text(&row, "id")?,
             name: text(&row, "name")?,
@@ -131,7 +136,12 @@ pub(crate) async fn read_dataset(pool: &AnyPool) -> Result<Dataset, StoreError> 
             extra: extra(&row, "customers")?,
         });
     }
-    for row in all(pool, "SELECT id, customer_id, name, title, phone, email, extra FROM contacts ORDER BY id").await? {
+    for row in all(
+        pool,
+        "SELECT id, customer_id, name, title, phone, email, extra FROM contacts ORDER BY id",
+    )
+    .await?
+    {
         data.contacts.push(Contact {
             id: text(&row, "id")?,
             customer_id: text(&row, "customer_id")?,
@@ -158,7 +168,12 @@ pub(crate) async fn read_dataset(pool: &AnyPool) -> Result<Dataset, StoreError> 
         });
     }
     data.orders = read_orders(pool).await?;
-    for row in all(pool, "SELECT id, order_id, amount_cents, paid_at FROM payments ORDER BY id").await? {
+    for row in all(
+        pool,
+        "SELECT id, order_id, amount_cents, paid_at FROM payments ORDER BY id",
+    )
+    .await?
+    {
         data.payments.push(Payment {
             id: text(&row, "id")?,
             order_id: text(&row, "order_id")?,
@@ -177,7 +192,12 @@ pub(crate) async fn read_dataset(pool: &AnyPool) -> Result<Dataset, StoreError> 
             note: opt_text(&row, "note")?,
         });
     }
-    for row in all(pool, "SELECT id, spent_on, channel, category, amount_cents, campaign FROM spend ORDER BY id").await? {
+    for row in all(
+        pool,
+        "SELECT id, spent_on, channel, category, amount_cents, campaign FROM spend ORDER BY id",
+    )
+    .await?
+    {
         data.spend.push(Spend {
             id: text(&row, "id")?,
             date: at(&row, "spent_on")?,
@@ -247,18 +267,21 @@ async fn read_orders(pool: &AnyPool) -> Result<Vec<Order>, StoreError> {
 
 /// The deal stage history, oldest first.
 pub(crate) async fn stage_changes(pool: &AnyPool) -> Result<Vec<StageChange>, StoreError> {
-    all(pool, "SELECT deal_id, from_stage, to_stage, changed_at FROM deal_stage_changes ORDER BY id")
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(StageChange {
-                deal_id: text(row, "deal_id")?,
-                from_stage: opt_text(row, "from_stage")?,
-                to_stage: text(row, "to_stage")?,
-                changed_at: at(row, "changed_at")?,
-            })
+    all(
+        pool,
+        "SELECT deal_id, from_stage, to_stage, changed_at FROM deal_stage_changes ORDER BY id",
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(StageChange {
+            deal_id: text(row, "deal_id")?,
+            from_stage: opt_text(row, "from_stage")?,
+            to_stage: text(row, "to_stage")?,
+            changed_at: at(row, "changed_at")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 async fn ids(pool: &AnyPool, sql: &'static str) -> Result<Vec<String>, StoreError> {
@@ -275,12 +298,32 @@ pub(crate) async fn known_ids(pool: &AnyPool) -> Result<KnownIds, StoreError> {
         }
         known.users.insert(id);
     }
-    known.teams = ids(pool, "SELECT id FROM teams").await?.into_iter().collect();
-    known.customers = ids(pool, "SELECT id FROM customers").await?.into_iter().collect();
-    known.products = ids(pool, "SELECT sku FROM products").await?.into_iter().collect();
-    known.deals = ids(pool, "SELECT id FROM deals").await?.into_iter().collect();
-    known.orders = ids(pool, "SELECT id FROM orders").await?.into_iter().collect();
-    for row in all(pool, "SELECT code, position, label_en, label_zh FROM pipeline_stages ORDER BY position").await? {
+    known.teams = ids(pool, "SELECT id FROM teams")
+        .await?
+        .into_iter()
+        .collect();
+    known.customers = ids(pool, "SELECT id FROM customers")
+        .await?
+        .into_iter()
+        .collect();
+    known.products = ids(pool, "SELECT sku FROM products")
+        .await?
+        .into_iter()
+        .collect();
+    known.deals = ids(pool, "SELECT id FROM deals")
+        .await?
+        .into_iter()
+        .collect();
+    known.orders = ids(pool, "SELECT id FROM orders")
+        .await?
+        .into_iter()
+        .collect();
+    for row in all(
+        pool,
+        "SELECT code, position, label_en, label_zh FROM pipeline_stages ORDER BY position",
+    )
+    .await?
+    {
         known.stages.push(StageInfo {
             code: text(&row, "code")?,
             position: int(&row, "position")?,
@@ -292,23 +335,31 @@ pub(crate) async fn known_ids(pool: &AnyPool) -> Result<KnownIds, StoreError> {
 }
 
 /// Name, phone and e-mail of every stored customer.
-pub(crate) async fn customer_identities(pool: &AnyPool) -> Result<Vec<CustomerIdentity>, StoreError> {
-    all(pool, "SELECT id, name, phone, email FROM customers ORDER BY id")
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(CustomerIdentity {
-                id: text(row, "id")?,
-                name: text(row, "name")?,
-                phone: opt_text(row, "phone")?,
-                email: opt_text(row, "email")?,
-            })
+pub(crate) async fn customer_identities(
+    pool: &AnyPool,
+) -> Result<Vec<CustomerIdentity>, StoreError> {
+    all(
+        pool,
+        "SELECT id, name, phone, email FROM customers ORDER BY id",
+    )
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(CustomerIdentity {
+            id: text(row, "id")?,
+            name: text(row, "name")?,
+            phone: opt_text(row, "phone")?,
+            email: opt_text(row, "email")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// A user's password hash, if the user exists and is active.
-pub(crate) async fn password_hash(pool: &AnyPool, user_id: &str) -> Result<Option<String>, StoreError> {
+pub(crate) async fn password_hash(
+    pool: &AnyPool,
+    user_id: &str,
+) -> Result<Option<String>, StoreError> {
     let hash: Option<Option<String>> =
         sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND active = TRUE")
             .bind(user_id)
@@ -319,10 +370,12 @@ pub(crate) async fn password_hash(pool: &AnyPool, user_id: &str) -> Result<Optio
 
 /// An organization setting.
 pub(crate) async fn setting(pool: &AnyPool, key: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// The newest audit entries first.

@@ -27,7 +27,13 @@ const USERS: Table = Table {
 const PRODUCTS: Table = Table {
     name: "products",
     key: &["sku"],
-    compared: &["name", "category", "unit_price_cents", "unit_cost_cents", "extra"],
+    compared: &[
+        "name",
+        "category",
+        "unit_price_cents",
+        "unit_cost_cents",
+        "extra",
+    ],
     insert_only: &[],
     touch: Some("updated_at"),
 };
@@ -35,8 +41,17 @@ const CUSTOMERS: Table = Table {
     name: "customers",
     key: &["id"],
     compared: &[
-        "name", "kind", "industry", "region", "channel", "owner_id", "phone", "email",
-        "created_at", "first_contact_at", "extra",
+        "name",
+        "kind",
+        "industry",
+        "region",
+        "channel",
+        "owner_id",
+        "phone",
+        "email",
+        "created_at",
+        "first_contact_at",
+        "extra",
     ],
     insert_only: &[],
     touch: Some("updated_at"),
@@ -52,8 +67,16 @@ const DEALS: Table = Table {
     name: "deals",
     key: &["id"],
     compared: &[
-        "customer_id", "owner_id", "title", "stage", "amount_cents", "created_at", "closed_at",
-        "status", "lost_reason", "extra",
+        "customer_id",
+        "owner_id",
+        "title",
+        "stage",
+        "amount_cents",
+        "created_at",
+        "closed_at",
+        "status",
+        "lost_reason",
+        "extra",
     ],
     insert_only: &[],
     touch: Some("updated_at"),
@@ -61,7 +84,14 @@ const DEALS: Table = Table {
 const ORDERS: Table = Table {
     name: "orders",
     key: &["id"],
-    compared: &["customer_id", "owner_id", "ordered_at", "status", "deal_id", "extra"],
+    compared: &[
+        "customer_id",
+        "owner_id",
+        "ordered_at",
+        "status",
+        "deal_id",
+        "extra",
+    ],
     insert_only: &[],
     touch: Some("updated_at"),
 };
@@ -82,21 +112,41 @@ const PAYMENTS: Table = Table {
 const ACTIVITIES: Table = Table {
     name: "activities",
     key: &["id"],
-    compared: &["customer_id", "deal_id", "owner_id", "kind", "occurred_at", "note"],
+    compared: &[
+        "customer_id",
+        "deal_id",
+        "owner_id",
+        "kind",
+        "occurred_at",
+        "note",
+    ],
     insert_only: &[],
     touch: Some("updated_at"),
 };
 const SPEND: Table = Table {
     name: "spend",
     key: &["id"],
-    compared: &["spent_on", "channel", "category", "amount_cents", "campaign"],
+    compared: &[
+        "spent_on",
+        "channel",
+        "category",
+        "amount_cents",
+        "campaign",
+    ],
     insert_only: &[],
     touch: Some("updated_at"),
 };
 const SURVEYS: Table = Table {
     name: "surveys",
     key: &["id"],
-    compared: &["customer_id", "order_id", "score", "scale", "responded_at", "comment"],
+    compared: &[
+        "customer_id",
+        "order_id",
+        "score",
+        "scale",
+        "responded_at",
+        "comment",
+    ],
     insert_only: &[],
     touch: Some("updated_at"),
 };
@@ -146,7 +196,11 @@ async fn write_all(
     let now = Value::int(Timestamp::now().unix_seconds());
     let mut report = WriteReport::default();
 
-    let team_names: BTreeSet<&str> = data.users.iter().filter_map(|u| u.team.as_deref()).collect();
+    let team_names: BTreeSet<&str> = data
+        .users
+        .iter()
+        .filter_map(|u| u.team.as_deref())
+        .collect();
     let rows: Vec<Vec<Value>> = team_names
         .iter()
         .map(|team| vec![Value::text(team), Value::text(team), now.clone()])
@@ -472,7 +526,10 @@ async fn stored_values(
     let mut found = HashMap::new();
     for chunk in ids.chunks(1000) {
         let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        let sql = format!("SELECT {key}, {value} FROM {table} WHERE {key} IN ({})", list.join(", "));
+        let sql = format!(
+            "SELECT {key}, {value} FROM {table} WHERE {key} IN ({})",
+            list.join(", ")
+        );
         // Safe: table and column names are in code; ids are bound.
         let mut query = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql));
         for id in chunk {
@@ -507,14 +564,18 @@ pub(crate) async fn set_password_hash(
     user_id: &str,
     hash: &str,
 ) -> Result<(), StoreError> {
-    let result = sqlx::query("UPDATE users SET password_hash = $1, active = TRUE, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(Timestamp::now().unix_seconds())
-        .bind(user_id)
-        .execute(pool)
-        .await?;
+    let result = sqlx::query(
+        "UPDATE users SET password_hash = $1, active = TRUE, updated_at = $2 WHERE id = $3",
+    )
+    .bind(hash)
+    .bind(Timestamp::now().unix_seconds())
+    .bind(user_id)
+    .execute(pool)
+    .await?;
     if result.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!("no user with id \"{user_id}\"")));
+        return Err(StoreError::Conflict(format!(
+            "no user with id \"{user_id}\""
+        )));
     }
     Ok(())
 }

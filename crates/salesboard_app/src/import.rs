@@ -1,0 +1,255 @@
+//! The import use case: files or folders in, one transaction out. Nothing is
+//! written unless every row is valid, or the user asked to skip invalid rows
+//! (then the rejected rows go to `*.rejected.csv` files with their reasons).
+
+use std::path::{Path, PathBuf};
+
+use salesboard_io::export::write_rejected;
+use salesboard_io::import::validate::FileSummary;
+use salesboard_io::import::{
+    DuplicateNote, FileKind, ImportOptions, Problem, SourceFile, Table, read_table, validate,
+};
+use salesboard_store::{Store, StoreError, WriteContext, WriteReport};
+use serde::Serialize;
+
+use crate::settings;
+
+/// What to import and how.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRequest {
+    /// Files and folders (a folder's `.csv`, `.xlsx` and `.xls` files).
+    pub paths: Vec<PathBuf>,
+    /// The user's header mapping, `(header, field)`.
+    pub overrides: Vec<(String, String)>,
+    /// The sheet of XLSX files to read (default: the first).
+    pub sheet: Option<String>,
+    /// What every file holds, when file names do not say.
+    pub kind: Option<FileKind>,
+    /// Write the valid rows and set the rest aside.
+    pub skip_invalid: bool,
+    /// Where rejected rows go (default: beside each file).
+    pub rejected_dir: Option<PathBuf>,
+    /// Check only: validate everything, write nothing.
+    pub dry_run: bool,
+}
+
+/// A step of a long import, for a progress bar.
+#[derive(Debug, Clone)]
+pub enum ImportProgress {
+    /// Reading file `index` of `total`.
+    Reading {
+        file: String,
+        index: usize,
+        total: usize,
+    },
+    /// Checking rows and references.
+    Validating { rows: usize },
+    /// Writing records.
+    Writing { records: usize },
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// Per file: kind, encoding, rows read and accepted.
+    pub files: Vec<FileSummary>,
+    /// What was written (`None` for a dry run).
+    pub written: Option<WriteReport>,
+    /// Rows set aside (with `skip_invalid`).
+    pub problems: Vec<Problem>,
+    /// Files of rejected rows written.
+    pub rejected_files: Vec<PathBuf>,
+    /// Columns not stored and similar notes.
+    pub warnings: Vec<String>,
+    /// Customers that look like others.
+    pub duplicates: Vec<DuplicateNote>,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A path could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A file is not a table.
+    #[error(transparent)]
+    Table(#[from] salesboard_io::import::TableError),
+    /// A file's kind could not be told.
+    #[error(
+        "{0}: cannot tell what this file holds; name it like orders.csv or 订单.xlsx, or pass --kind"
+    )]
+    UnknownKind(String),
+    /// Nothing to import.
+    #[error("no .csv or .xlsx files in {0}")]
+    NoFiles(String),
+    /// Rows failed validation; nothing was written.
+    #[error("{} problem(s); nothing was written", .problems.len())]
+    Invalid {
+        problems: Vec<Problem>,
+        warnings: Vec<String>,
+    },
+    /// The rejected rows could not be written; nothing was imported.
+    #[error(transparent)]
+    Rejected(#[from] salesboard_io::export::ExportError),
+    /// Settings could not be read.
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
+    /// The store failed; nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn is_table_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    !name.ends_with(".rejected.csv")
+        && !name.starts_with('.')
+        && !name.starts_with("~$")
+        && [".csv", ".xlsx", ".xls", ".tsv", ".txt"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+/// The files named, with folders expanded (sorted, hidden and rejected files left out).
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let io = |source| ImportError::Io {
+            path: path.clone(),
+            source,
+        };
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(io)?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && is_table_file(p))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(ImportError::NoFiles(path.display().to_string()));
+            }
+            files.extend(found);
+        } else {
+            std::fs::metadata(path).map_err(io)?;
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Runs an import.
+pub async fn run_import(
+    store: &impl Store,
+    request: &ImportRequest,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport, ImportError> {
+    let files = collect_files(&request.paths)?;
+    let mut tables: Vec<(FileKind, Table)> = Vec::new();
+    for (index, path) in files.iter().enumerate() {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        progress(ImportProgress::Reading {
+            file: name.clone(),
+            index,
+            total: files.len(),
+        });
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let table = read_table(
+            &SourceFile {
+                name: name.clone(),
+                bytes,
+            },
+            request.sheet.as_deref(),
+        )?;
+        let kind = request
+            .kind
+            .or_else(|| FileKind::from_file_name(&name))
+            .or_else(|| FileKind::from_headers(&table.headers))
+            .ok_or(ImportError::UnknownKind(name))?;
+        tables.push((kind, table));
+    }
+    let rows = tables.iter().map(|(_, t)| t.rows.len()).sum();
+    progress(ImportProgress::Validating { rows });
+    let options = ImportOptions {
+        timezone: settings::timezone(store).await?,
+        overrides: request.overrides.clone(),
+        skip_invalid: request.skip_invalid,
+    };
+    let known = store.known_ids().await?;
+    let identities = store.customer_identities().await?;
+    let outcome = validate(&tables, &known, &identities, &options);
+    if !outcome.is_clean() && !request.skip_invalid {
+        return Err(ImportError::Invalid {
+            problems: outcome.problems,
+            warnings: outcome.warnings,
+        });
+    }
+
+    let mut rejected_files = Vec::new();
+    if !request.dry_run {
+        for summary in outcome.files.iter().filter(|s| !s.rejected.is_empty()) {
+            let source = files
+                .iter()
+                .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(summary.file.as_str()));
+            let stem = summary
+                .file
+                .rsplit_once('.')
+                .map_or(summary.file.as_str(), |(stem, _)| stem);
+            let dir = request
+                .rejected_dir
+                .clone()
+                .or_else(|| source.and_then(|p| p.parent().map(Path::to_path_buf)))
+                .unwrap_or_default();
+            let path = dir.join(format!("{stem}.rejected.csv"));
+            write_rejected(&path, &summary.headers, &summary.rejected)?;
+            rejected_files.push(path);
+        }
+    }
+    let written = if request.dry_run {
+        None
+    } else {
+        progress(ImportProgress::Writing {
+            records: outcome.dataset.record_count(),
+        });
+        let source = format!(
+            "import {}",
+            outcome
+                .files
+                .iter()
+                .map(|f| f.file.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Some(
+            store
+                .write_dataset(
+                    &outcome.dataset,
+                    &WriteContext {
+                        actor: None,
+                        source,
+                    },
+                )
+                .await?,
+        )
+    };
+    Ok(ImportReport {
+        files: outcome.files,
+        written,
+        problems: outcome.problems,
+        rejected_files,
+        warnings: outcome.warnings,
+        duplicates: outcome.duplicates,
+    })
+}

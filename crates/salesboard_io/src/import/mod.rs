@@ -1,0 +1,19 @@
+//! Import: bytes → table of text cells → header mapping → validated records,
+//! with every problem named by file, line, column and reason.
+
+mod decode;
+mod duplicates;
+mod kinds;
+mod mapping;
+mod problem;
+mod records;
+mod table;
+pub mod validate;
+
+pub use decode::decode_text;
+pub use duplicates::{DuplicateNote, find_duplicates};
+pub use kinds::{Field, FileKind};
+pub use mapping::{ColumnMapping, map_headers};
+pub use problem::Problem;
+pub use table::{Row, SourceFile, Table, TableError, read_table};
+pub use validate::{ImportOptions, ImportOutcome, RejectedRow, validate};

@@ -1,0 +1,274 @@
+//! Reading a CSV or XLSX file into a table of text cells, each row with the
+//! line (or sheet row) number people see in their editor.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+
+use super::decode::decode_text;
+
+/// A file handed to the importer.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown in messages (`orders.csv`).
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One data row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// 1-based line in the CSV file (or row in the sheet); the header is line 1.
+    pub line: usize,
+    /// Cells, one per header (missing trailing cells are empty).
+    pub cells: Vec<String>,
+}
+
+/// A file read into headers and rows of text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The file's name.
+    pub file: String,
+    /// `UTF-8`, `GBK` or `XLSX`.
+    pub encoding: &'static str,
+    /// Header cells, trimmed.
+    pub headers: Vec<String>,
+    /// Data rows, blank rows left out.
+    pub rows: Vec<Row>,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {reason}")]
+pub struct TableError {
+    /// The file.
+    pub file: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The largest file read (CSV or XLSX), in bytes.
+pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
+
+/// Reads CSV or XLSX (by content: XLSX files are ZIP archives), taking the
+/// named sheet or the first one.
+pub fn read_table(file: &SourceFile, sheet: Option<&str>) -> Result<Table, TableError> {
+    let fail = |reason: String| TableError {
+        file: file.name.clone(),
+        reason,
+    };
+    if file.bytes.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "the file is larger than {} MiB",
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let table = if file.bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(file, sheet).map_err(fail)?
+    } else {
+        read_csv(file).map_err(fail)?
+    };
+    if table.headers.iter().all(String::is_empty) {
+        return Err(fail("the file has no header row".into()));
+    }
+    Ok(table)
+}
+
+fn read_csv(file: &SourceFile) -> Result<Table, String> {
+    let (text, encoding) = decode_text(&file.bytes);
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| first_line.matches(char::from(*d)).count())
+        .filter(|d| first_line.contains(char::from(*d)))
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut headers = Vec::new();
+    let mut rows = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0_usize, 1_usize);
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| match e.position() {
+            Some(position) => format!("line {}: {e}", position.line()),
+            None => e.to_string(),
+        })?;
+        // The record's first line: count line breaks up to its first byte,
+        // skipping the blank lines the reader passed over.
+        let mut start = record
+            .position()
+            .map_or(counted_to, |p| p.byte() as usize)
+            .max(counted_to);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += bytes[counted_to..start.min(bytes.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        counted_to = start.min(bytes.len());
+        if index == 0 {
+            headers = record.iter().map(|h| h.trim().to_string()).collect();
+            continue;
+        }
+        push_row(
+            &mut rows,
+            line,
+            record.iter().map(str::to_string).collect(),
+            headers.len(),
+        );
+    }
+    Ok(Table {
+        file: file.name.clone(),
+        encoding,
+        headers,
+        rows,
+    })
+}
+
+fn push_row(rows: &mut Vec<Row>, line: usize, mut cells: Vec<String>, width: usize) {
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        return;
+    }
+    if cells.len() < width {
+        cells.resize(width, String::new());
+    }
+    rows.push(Row { line, cells });
+}
+
+fn read_xlsx(file: &SourceFile, sheet: Option<&str>) -> Result<Table, String> {
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(file.bytes.as_slice()))
+        .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| format!("no sheet \"{wanted}\" (sheets: {})", names.join(", ")))?,
+        None => names.first().cloned().ok_or("the workbook has no sheet")?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| format!("sheet \"{name}\": {e}"))?;
+    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    let mut headers = Vec::new();
+    let mut rows = Vec::new();
+    for (index, cells) in range.rows().enumerate() {
+        let texts: Vec<String> = cells.iter().map(cell_text).collect();
+        if index == 0 {
+            headers = texts.iter().map(|h| h.trim().to_string()).collect();
+            continue;
+        }
+        push_row(&mut rows, first_row + index + 1, texts, headers.len());
+    }
+    Ok(Table {
+        file: file.name.clone(),
+        encoding: "XLSX",
+        headers,
+        rows,
+    })
+}
+
+/// A spreadsheet cell as the text a person would have typed.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
+        Data::Int(number) => number.to_string(),
+        Data::Float(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
+            format!("{number:.0}")
+        }
+        Data::Float(number) => number.to_string(),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(when) => match when.as_datetime() {
+            Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
+            Some(at) => at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => when.as_f64().to_string(),
+        },
+        Data::Error(error) => format!("#{error:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &str) -> Table {
+        read_table(
+            &SourceFile {
+                name: "t.csv".into(),
+                bytes: text.as_bytes().to_vec(),
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn rows_keep_their_line_numbers_across_blank_and_multi_line_rows() {
+        let table = csv("a,b\n1,2\n\n\"x\ny\",3\n4\n");
+        assert_eq!(table.headers, ["a", "b"]);
+        let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4, 6]);
+        assert_eq!(table.rows[1].cells, ["x\ny", "3"]);
+        assert_eq!(table.rows[2].cells, ["4", ""]);
+    }
+
+    #[test]
+    fn tab_and_semicolon_separated_files_are_read() {
+        assert_eq!(csv("a\tb\n1\t2\n").rows[0].cells, ["1", "2"]);
+        assert_eq!(csv("a;b\n1,5;2\n").rows[0].cells, ["1,5", "2"]);
+    }
+
+    #[test]
+    fn an_xlsx_sheet_reads_like_csv() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let written = sheet
+            .write_string(0, 0, "sku")
+            .and_then(|s| s.write_string(0, 1, "单价"))
+            .and_then(|s| s.write_string(1, 0, "P-1"))
+            .and_then(|s| s.write_number(1, 1, 450.5))
+            .and_then(|s| s.write_number(2, 0, 1001.0))
+            .and_then(|s| s.write_number(2, 1, 1200.0));
+        assert!(written.is_ok());
+        let bytes = book.save_to_buffer().unwrap_or_default();
+        let table = read_table(
+            &SourceFile {
+                name: "p.xlsx".into(),
+                bytes,
+            },
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(table.headers, ["sku", "单价"]);
+        assert_eq!(
+            table.rows[0],
+            Row {
+                line: 2,
+                cells: vec!["P-1".into(), "450.5".into()]
+            }
+        );
+        assert_eq!(table.rows[1].cells, ["1001", "1200"]);
+    }
+
+    #[test]
+    fn a_missing_sheet_is_named() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet();
+        let bytes = book.save_to_buffer().unwrap_or_default();
+        let error = read_table(
+            &SourceFile {
+                name: "p.xlsx".into(),
+                bytes,
+            },
+            Some("订单"),
+        );
+        assert!(error.is_err_and(|e| e.reason.starts_with("no sheet \"订单\"")));
+    }
+}
