@@ -7,7 +7,7 @@ use salesboard_domain::{Activity, ActivityKind, DealStatus, Timestamp};
 
 use super::calendar::{Day, Window};
 use super::customers::{Clients, Origin};
-use super::names::{AFTER_SALE_NOTES, LOST_REASONS, PROSPECT_NOTES, STAGE_NOTES};
+use super::phrases::{AFTER_SALE_NOTES, LOST_REASONS, PROSPECT_NOTES, STAGE_NOTES};
 use super::pipeline::{Book, DealPlan, OrderKind, WON};
 use super::random::{one_of, weighted};
 use super::staff::Staff;
@@ -44,7 +44,7 @@ pub(super) fn collect(
     book: &Book,
     rng: &mut StdRng,
 ) -> Vec<Activity> {
-    let mut entries = Vec::new();
+    let mut entries = Vec::with_capacity(book.deals.len() * 3 + book.orders.len() / 10);
     let mut touched = vec![false; clients.list.len()];
     for (index, deal) in book.deals.iter().enumerate() {
         touched[deal.customer] = true;

@@ -11,7 +11,7 @@ use salesboard_domain::{OrgTimeZone, Timestamp};
 pub(super) type Day = i32;
 
 /// Yearly growth of new business.
-pub(super) const GROWTH_PER_YEAR: f64 = 1.32;
+pub(super) const GROWTH_PER_YEAR: f64 = 1.28;
 /// How long before the data the oldest customers were created.
 pub(super) const HISTORY_DAYS: Day = 730;
 /// Seconds in a day on the wall clock.

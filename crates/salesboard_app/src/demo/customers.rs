@@ -10,12 +10,13 @@ use salesboard_domain::{Contact, Customer, CustomerKind, Extra, Timestamp, norma
 
 use super::Sizes;
 use super::calendar::{Day, GROWTH_PER_YEAR, HISTORY_DAYS, Window};
-use super::names::{self, CHANNEL_WEIGHTS, CHANNELS, TITLES};
+use super::names;
+use super::phrases::{CHANNEL_WEIGHTS, CHANNELS, TITLES};
 use super::random::{one_of, weighted};
 use super::staff::Staff;
 
 /// Average years a customer keeps buying (also how fast old customers fade).
-pub(super) const LIFETIME_YEARS: f64 = 1.5;
+pub(super) const LIFETIME_YEARS: f64 = 2.2;
 
 /// Where a customer comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

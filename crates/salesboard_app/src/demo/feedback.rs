@@ -7,8 +7,8 @@ use salesboard_domain::{Survey, SurveyScale, Timestamp};
 
 use super::calendar::Window;
 use super::customers::Clients;
-use super::names::SURVEY_COMMENTS;
 use super::orders::Sold;
+use super::phrases::SURVEY_COMMENTS;
 use super::pipeline::{Book, OrderKind};
 use super::random::{one_of, weighted};
 

@@ -135,8 +135,8 @@ pub(super) fn targets(
     let months = window.months.len();
     let mut rep_targets = vec![vec![0; months]; staff.reps.len()];
     let mut targets = Vec::new();
-    for (rep, person) in staff.reps.iter().enumerate() {
-        for month in 0..months {
+    for (rep, (person, planned)) in staff.reps.iter().zip(&mut rep_targets).enumerate() {
+        for (month, slot) in planned.iter_mut().enumerate() {
             let (_, to) = window.month_days(month);
             if person.hired >= to {
                 continue;
@@ -148,7 +148,7 @@ pub(super) fn targets(
                 (typical * rng.random_range(0.85..1.2)).max(1_000_000.0),
                 100_000,
             );
-            rep_targets[rep][month] = value;
+            *slot = value;
             targets.push(revenue_target(
                 person.id.clone(),
                 TargetOwnerKind::User,

@@ -6,9 +6,9 @@
 //! the same company, and the work grows linearly with the number of order
 //! lines. The business grows about 30% a year; sales slump around the Spring
 //! Festival and Golden Week and peak before quarter ends and in
-//! November–December. Customers bought before the data began are created up
-//! to two years before it; every other timestamp lies in the three years
-//! before `end`.
+//! November–December. Customers who were already buying when the data begins
+//! were created up to two years before it; every other timestamp lies in the
+//! three years before `end`.
 
 mod activities;
 mod calendar;
@@ -19,8 +19,10 @@ mod finance;
 mod names;
 mod orders;
 mod payments;
+mod phrases;
 mod pipeline;
 mod random;
+mod schedule;
 mod staff;
 #[cfg(test)]
 mod tests;
@@ -44,7 +46,7 @@ pub struct DemoConfig {
     /// Seed of the random generator: the same seed gives the same data.
     pub seed: u64,
     /// The first day after the data; the data covers the three years before it.
-    pub end: chrono::NaiveDate,
+    pub end: NaiveDate,
     /// The organization's time zone: office hours and days are local to it.
     pub timezone: OrgTimeZone,
 }
@@ -146,7 +148,7 @@ impl Sizes {
             returns,
             cancellations: (orders as f64 * 0.03).round() as usize,
             customers,
-            legacy: customers * 7 / 100,
+            legacy: customers * 5 / 100,
             duplicates: customers / 200,
             reps: ((lines as f64 / 8_000.0).round() as usize).clamp(3, 60),
         }

@@ -5,254 +5,51 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use salesboard_domain::normalize;
 
-use super::random::{early_one_of, one_of, weighted};
+use super::random::{early_one_of, one_of, weighted, weighted_by};
 
 /// Family names (most common first) with their pinyin.
+#[rustfmt::skip]
 const SURNAMES: &[(&str, &str)] = &[
-    ("王", "wang"),
-    ("李", "li"),
-    ("张", "zhang"),
-    ("刘", "liu"),
-    ("陈", "chen"),
-    ("杨", "yang"),
-    ("黄", "huang"),
-    ("赵", "zhao"),
-    ("吴", "wu"),
-    ("周", "zhou"),
-    ("徐", "xu"),
-    ("孙", "sun"),
-    ("马", "ma"),
-    ("朱", "zhu"),
-    ("胡", "hu"),
-    ("郭", "guo"),
-    ("何", "he"),
-    ("林", "lin"),
-    ("高", "gao"),
-    ("罗", "luo"),
-    ("郑", "zheng"),
-    ("梁", "liang"),
-    ("谢", "xie"),
-    ("宋", "song"),
-    ("唐", "tang"),
-    ("许", "xu"),
-    ("韩", "han"),
-    ("冯", "feng"),
-    ("邓", "deng"),
-    ("曹", "cao"),
-    ("彭", "peng"),
-    ("曾", "zeng"),
-    ("田", "tian"),
-    ("董", "dong"),
-    ("潘", "pan"),
-    ("袁", "yuan"),
-    ("蔡", "cai"),
-    ("蒋", "jiang"),
-    ("余", "yu"),
-    ("于", "yu"),
-    ("杜", "du"),
-    ("叶", "ye"),
-    ("程", "cheng"),
-    ("魏", "wei"),
-    ("苏", "su"),
-    ("吕", "lv"),
-    ("丁", "ding"),
-    ("任", "ren"),
-    ("卢", "lu"),
-    ("姚", "yao"),
-    ("沈", "shen"),
-    ("钟", "zhong"),
-    ("姜", "jiang"),
-    ("崔", "cui"),
-    ("谭", "tan"),
-    ("陆", "lu"),
-    ("范", "fan"),
-    ("汪", "wang"),
-    ("廖", "liao"),
-    ("石", "shi"),
-    ("金", "jin"),
-    ("贾", "jia"),
-    ("夏", "xia"),
-    ("方", "fang"),
-    ("邹", "zou"),
-    ("熊", "xiong"),
-    ("白", "bai"),
-    ("孟", "meng"),
-    ("秦", "qin"),
-    ("邱", "qiu"),
-    ("侯", "hou"),
-    ("江", "jiang"),
-    ("薛", "xue"),
-    ("雷", "lei"),
-    ("龙", "long"),
-    ("黎", "li"),
-    ("史", "shi"),
-    ("陶", "tao"),
-    ("贺", "he"),
-    ("顾", "gu"),
-    ("毛", "mao"),
-    ("郝", "hao"),
-    ("龚", "gong"),
-    ("邵", "shao"),
-    ("万", "wan"),
-    ("钱", "qian"),
-    ("严", "yan"),
-    ("戴", "dai"),
-    ("欧阳", "ouyang"),
-    ("莫", "mo"),
-    ("孔", "kong"),
-    ("向", "xiang"),
-    ("汤", "tang"),
-    ("常", "chang"),
-    ("易", "yi"),
-    ("乔", "qiao"),
+    ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"), ("杨", "yang"), ("黄", "huang"), ("赵", "zhao"),
+    ("吴", "wu"), ("周", "zhou"), ("徐", "xu"), ("孙", "sun"), ("马", "ma"), ("朱", "zhu"), ("胡", "hu"), ("郭", "guo"),
+    ("何", "he"), ("林", "lin"), ("高", "gao"), ("罗", "luo"), ("郑", "zheng"), ("梁", "liang"), ("谢", "xie"), ("宋", "song"),
+    ("唐", "tang"), ("许", "xu"), ("韩", "han"), ("冯", "feng"), ("邓", "deng"), ("曹", "cao"), ("彭", "peng"), ("曾", "zeng"),
+    ("田", "tian"), ("董", "dong"), ("潘", "pan"), ("袁", "yuan"), ("蔡", "cai"), ("蒋", "jiang"), ("余", "yu"), ("于", "yu"),
+    ("杜", "du"), ("叶", "ye"), ("程", "cheng"), ("魏", "wei"), ("苏", "su"), ("吕", "lv"), ("丁", "ding"), ("任", "ren"),
+    ("卢", "lu"), ("姚", "yao"), ("沈", "shen"), ("钟", "zhong"), ("姜", "jiang"), ("崔", "cui"), ("谭", "tan"), ("陆", "lu"),
+    ("范", "fan"), ("汪", "wang"), ("廖", "liao"), ("石", "shi"), ("金", "jin"), ("贾", "jia"), ("夏", "xia"), ("方", "fang"),
+    ("邹", "zou"), ("熊", "xiong"), ("白", "bai"), ("孟", "meng"), ("秦", "qin"), ("邱", "qiu"), ("侯", "hou"), ("江", "jiang"),
+    ("薛", "xue"), ("雷", "lei"), ("龙", "long"), ("黎", "li"), ("史", "shi"), ("陶", "tao"), ("贺", "he"), ("顾", "gu"),
+    ("毛", "mao"), ("郝", "hao"), ("龚", "gong"), ("邵", "shao"), ("万", "wan"), ("钱", "qian"), ("严", "yan"), ("戴", "dai"),
+    ("欧阳", "ouyang"), ("莫", "mo"), ("孔", "kong"), ("向", "xiang"), ("汤", "tang"), ("常", "chang"), ("易", "yi"), ("乔", "qiao"),
 ];
 
 /// Characters of given names with their pinyin.
+#[rustfmt::skip]
 const GIVEN: &[(&str, &str)] = &[
-    ("伟", "wei"),
-    ("芳", "fang"),
-    ("娜", "na"),
-    ("敏", "min"),
-    ("静", "jing"),
-    ("丽", "li"),
-    ("强", "qiang"),
-    ("磊", "lei"),
-    ("军", "jun"),
-    ("洋", "yang"),
-    ("勇", "yong"),
-    ("艳", "yan"),
-    ("杰", "jie"),
-    ("娟", "juan"),
-    ("涛", "tao"),
-    ("明", "ming"),
-    ("超", "chao"),
-    ("秀", "xiu"),
-    ("霞", "xia"),
-    ("平", "ping"),
-    ("刚", "gang"),
-    ("英", "ying"),
-    ("华", "hua"),
-    ("玉", "yu"),
-    ("兰", "lan"),
-    ("萍", "ping"),
-    ("红", "hong"),
-    ("鹏", "peng"),
-    ("辉", "hui"),
-    ("建", "jian"),
-    ("波", "bo"),
-    ("宁", "ning"),
-    ("斌", "bin"),
-    ("俊", "jun"),
-    ("晨", "chen"),
-    ("浩", "hao"),
-    ("宇", "yu"),
-    ("婷", "ting"),
-    ("雪", "xue"),
-    ("琳", "lin"),
-    ("欣", "xin"),
-    ("颖", "ying"),
-    ("慧", "hui"),
-    ("佳", "jia"),
-    ("思", "si"),
-    ("梓", "zi"),
-    ("子", "zi"),
-    ("诗", "shi"),
-    ("雨", "yu"),
-    ("嘉", "jia"),
-    ("博", "bo"),
-    ("文", "wen"),
-    ("志", "zhi"),
-    ("海", "hai"),
-    ("峰", "feng"),
-    ("凯", "kai"),
-    ("飞", "fei"),
-    ("燕", "yan"),
-    ("丹", "dan"),
-    ("倩", "qian"),
-    ("亮", "liang"),
-    ("鑫", "xin"),
-    ("阳", "yang"),
-    ("帆", "fan"),
-    ("瑶", "yao"),
-    ("晓", "xiao"),
-    ("昊", "hao"),
-    ("睿", "rui"),
-    ("泽", "ze"),
-    ("然", "ran"),
-    ("轩", "xuan"),
-    ("航", "hang"),
-    ("彤", "tong"),
-    ("悦", "yue"),
-    ("璐", "lu"),
-    ("薇", "wei"),
-    ("蕾", "lei"),
-    ("岚", "lan"),
-    ("东", "dong"),
-    ("国", "guo"),
-    ("春", "chun"),
-    ("立", "li"),
-    ("永", "yong"),
-    ("成", "cheng"),
-    ("婉", "wan"),
-    ("梦", "meng"),
-    ("涵", "han"),
-    ("雅", "ya"),
+    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("丽", "li"), ("强", "qiang"), ("磊", "lei"),
+    ("军", "jun"), ("洋", "yang"), ("勇", "yong"), ("艳", "yan"), ("杰", "jie"), ("娟", "juan"), ("涛", "tao"), ("明", "ming"),
+    ("超", "chao"), ("秀", "xiu"), ("霞", "xia"), ("平", "ping"), ("刚", "gang"), ("英", "ying"), ("华", "hua"), ("玉", "yu"),
+    ("兰", "lan"), ("萍", "ping"), ("红", "hong"), ("鹏", "peng"), ("辉", "hui"), ("建", "jian"), ("波", "bo"), ("宁", "ning"),
+    ("斌", "bin"), ("俊", "jun"), ("晨", "chen"), ("浩", "hao"), ("宇", "yu"), ("婷", "ting"), ("雪", "xue"), ("琳", "lin"),
+    ("欣", "xin"), ("颖", "ying"), ("慧", "hui"), ("佳", "jia"), ("思", "si"), ("梓", "zi"), ("子", "zi"), ("诗", "shi"),
+    ("雨", "yu"), ("嘉", "jia"), ("博", "bo"), ("文", "wen"), ("志", "zhi"), ("海", "hai"), ("峰", "feng"), ("凯", "kai"),
+    ("飞", "fei"), ("燕", "yan"), ("丹", "dan"), ("倩", "qian"), ("亮", "liang"), ("鑫", "xin"), ("阳", "yang"), ("帆", "fan"),
+    ("瑶", "yao"), ("晓", "xiao"), ("昊", "hao"), ("睿", "rui"), ("泽", "ze"), ("然", "ran"), ("轩", "xuan"), ("航", "hang"),
+    ("彤", "tong"), ("悦", "yue"), ("璐", "lu"), ("薇", "wei"), ("蕾", "lei"), ("岚", "lan"), ("东", "dong"), ("国", "guo"),
+    ("春", "chun"), ("立", "li"), ("永", "yong"), ("成", "cheng"), ("婉", "wan"), ("梦", "meng"), ("涵", "han"), ("雅", "ya"),
 ];
 
 /// Characters of company brand names (字号) with their pinyin.
+#[rustfmt::skip]
 const BRAND: &[(&str, &str)] = &[
-    ("恒", "heng"),
-    ("信", "xin"),
-    ("达", "da"),
-    ("华", "hua"),
-    ("泰", "tai"),
-    ("盛", "sheng"),
-    ("鑫", "xin"),
-    ("瑞", "rui"),
-    ("宏", "hong"),
-    ("远", "yuan"),
-    ("博", "bo"),
-    ("创", "chuang"),
-    ("联", "lian"),
-    ("天", "tian"),
-    ("诚", "cheng"),
-    ("佳", "jia"),
-    ("丰", "feng"),
-    ("安", "an"),
-    ("德", "de"),
-    ("利", "li"),
-    ("嘉", "jia"),
-    ("中", "zhong"),
-    ("新", "xin"),
-    ("海", "hai"),
-    ("金", "jin"),
-    ("润", "run"),
-    ("顺", "shun"),
-    ("星", "xing"),
-    ("辰", "chen"),
-    ("明", "ming"),
-    ("汇", "hui"),
-    ("通", "tong"),
-    ("力", "li"),
-    ("源", "yuan"),
-    ("兴", "xing"),
-    ("优", "you"),
-    ("凯", "kai"),
-    ("益", "yi"),
-    ("永", "yong"),
-    ("宇", "yu"),
-    ("腾", "teng"),
-    ("飞", "fei"),
-    ("锦", "jin"),
-    ("程", "cheng"),
-    ("启", "qi"),
-    ("航", "hang"),
-    ("东", "dong"),
-    ("方", "fang"),
-    ("云", "yun"),
-    ("智", "zhi"),
-    ("众", "zhong"),
-    ("合", "he"),
+    ("恒", "heng"), ("信", "xin"), ("达", "da"), ("华", "hua"), ("泰", "tai"), ("盛", "sheng"), ("鑫", "xin"), ("瑞", "rui"),
+    ("宏", "hong"), ("远", "yuan"), ("博", "bo"), ("创", "chuang"), ("联", "lian"), ("天", "tian"), ("诚", "cheng"), ("佳", "jia"),
+    ("丰", "feng"), ("安", "an"), ("德", "de"), ("利", "li"), ("嘉", "jia"), ("中", "zhong"), ("新", "xin"), ("海", "hai"),
+    ("金", "jin"), ("润", "run"), ("顺", "shun"), ("星", "xing"), ("辰", "chen"), ("明", "ming"), ("汇", "hui"), ("通", "tong"),
+    ("力", "li"), ("源", "yuan"), ("兴", "xing"), ("优", "you"), ("凯", "kai"), ("益", "yi"), ("永", "yong"), ("宇", "yu"),
+    ("腾", "teng"), ("飞", "fei"), ("锦", "jin"), ("程", "cheng"), ("启", "qi"), ("航", "hang"), ("东", "dong"), ("方", "fang"),
+    ("云", "yun"), ("智", "zhi"), ("众", "zhong"), ("合", "he"),
 ];
 
 /// An industry (行业), how common it is, and words used in company names.
@@ -263,107 +60,37 @@ pub(super) struct Industry {
     words: &'static [&'static str],
 }
 
+#[rustfmt::skip]
 const INDUSTRIES: &[Industry] = &[
-    Industry {
-        name: "制造业",
-        weight: 18,
-        words: &["机械", "电子", "精密制造", "模具", "新材料", "自动化"],
-    },
-    Industry {
-        name: "批发零售",
-        weight: 16,
-        words: &["贸易", "商贸", "百货", "商业连锁"],
-    },
-    Industry {
-        name: "餐饮",
-        weight: 10,
-        words: &["餐饮管理", "食品", "餐饮连锁"],
-    },
-    Industry {
-        name: "教育培训",
-        weight: 8,
-        words: &["教育科技", "培训学校", "文化传播"],
-    },
-    Industry {
-        name: "医疗健康",
-        weight: 7,
-        words: &["医疗器械", "健康管理", "医药"],
-    },
-    Industry {
-        name: "物流",
-        weight: 8,
-        words: &["物流", "供应链管理", "运输"],
-    },
-    Industry {
-        name: "互联网",
-        weight: 9,
-        words: &["网络科技", "信息技术", "软件"],
-    },
-    Industry {
-        name: "建筑工程",
-        weight: 8,
-        words: &["建设工程", "建材", "装饰工程"],
-    },
-    Industry {
-        name: "专业服务",
-        weight: 8,
-        words: &["企业管理咨询", "财务咨询", "人力资源"],
-    },
-    Industry {
-        name: "酒店旅游",
-        weight: 5,
-        words: &["酒店管理", "旅行社"],
-    },
-    Industry {
-        name: "汽车服务",
-        weight: 3,
-        words: &["汽车服务", "汽车销售"],
-    },
+    Industry { name: "制造业", weight: 18, words: &["机械", "电子", "精密制造", "模具", "新材料", "自动化"] },
+    Industry { name: "批发零售", weight: 16, words: &["贸易", "商贸", "百货", "商业连锁"] },
+    Industry { name: "餐饮", weight: 10, words: &["餐饮管理", "食品", "餐饮连锁"] },
+    Industry { name: "教育培训", weight: 8, words: &["教育科技", "培训学校", "文化传播"] },
+    Industry { name: "医疗健康", weight: 7, words: &["医疗器械", "健康管理", "医药"] },
+    Industry { name: "物流", weight: 8, words: &["物流", "供应链管理", "运输"] },
+    Industry { name: "互联网", weight: 9, words: &["网络科技", "信息技术", "软件"] },
+    Industry { name: "建筑工程", weight: 8, words: &["建设工程", "建材", "装饰工程"] },
+    Industry { name: "专业服务", weight: 8, words: &["企业管理咨询", "财务咨询", "人力资源"] },
+    Industry { name: "酒店旅游", weight: 5, words: &["酒店管理", "旅行社"] },
+    Industry { name: "汽车服务", weight: 3, words: &["汽车服务", "汽车销售"] },
 ];
 
 /// Cities of each region, in team order (East, North, South, West), biggest first.
+#[rustfmt::skip]
 const CITIES: [&[(&str, &str)]; 4] = [
     &[
-        ("上海", "sh"),
-        ("杭州", "hz"),
-        ("南京", "nj"),
-        ("苏州", "sz"),
-        ("宁波", "nb"),
-        ("无锡", "wx"),
-        ("合肥", "hf"),
-        ("福州", "fz"),
-        ("厦门", "xm"),
-        ("济南", "jn"),
-        ("青岛", "qd"),
+        ("上海", "sh"), ("杭州", "hz"), ("南京", "nj"), ("苏州", "sz"), ("宁波", "nb"), ("无锡", "wx"),
+        ("合肥", "hf"), ("福州", "fz"), ("厦门", "xm"), ("济南", "jn"), ("青岛", "qd"),
     ],
     &[
-        ("北京", "bj"),
-        ("天津", "tj"),
-        ("郑州", "zz"),
-        ("石家庄", "sjz"),
-        ("沈阳", "sy"),
-        ("大连", "dl"),
-        ("太原", "ty"),
-        ("哈尔滨", "hrb"),
+        ("北京", "bj"), ("天津", "tj"), ("郑州", "zz"), ("石家庄", "sjz"), ("沈阳", "sy"), ("大连", "dl"),
+        ("太原", "ty"), ("哈尔滨", "hrb"),
     ],
     &[
-        ("深圳", "sz"),
-        ("广州", "gz"),
-        ("东莞", "dg"),
-        ("佛山", "fs"),
-        ("长沙", "cs"),
-        ("珠海", "zh"),
-        ("南宁", "nn"),
-        ("海口", "hk"),
+        ("深圳", "sz"), ("广州", "gz"), ("东莞", "dg"), ("佛山", "fs"), ("长沙", "cs"), ("珠海", "zh"),
+        ("南宁", "nn"), ("海口", "hk"),
     ],
-    &[
-        ("成都", "cd"),
-        ("重庆", "cq"),
-        ("西安", "xa"),
-        ("昆明", "km"),
-        ("贵阳", "gy"),
-        ("兰州", "lz"),
-    ],
+    &[("成都", "cd"), ("重庆", "cq"), ("西安", "xa"), ("昆明", "km"), ("贵阳", "gy"), ("兰州", "lz")],
 ];
 
 const COMPANY_SUFFIXES: [&str; 3] = ["股份有限公司", "有限责任公司", "有限公司"];
@@ -405,8 +132,7 @@ pub(super) fn person(rng: &mut StdRng) -> PersonName {
 
 /// An industry, by how common it is.
 pub(super) fn industry(rng: &mut StdRng) -> &'static Industry {
-    let weights: Vec<u32> = INDUSTRIES.iter().map(|industry| industry.weight).collect();
-    &INDUSTRIES[weighted(rng, &weights)]
+    &INDUSTRIES[weighted_by(rng, INDUSTRIES, |industry| industry.weight)]
 }
 
 /// A city of a region (team index), bigger cities more often.
@@ -450,7 +176,9 @@ pub(super) fn name_variant(rng: &mut StdRng, name: &str, city: &str) -> String {
     let candidates = [
         without_suffix.map(str::to_string),
         without_suffix.map(|stem| format!("{stem}公司")),
-        name.strip_prefix(city).map(|rest| format!("{city} {rest}")),
+        name.strip_prefix(city)
+            .filter(|rest| !rest.starts_with('市'))
+            .map(|rest| format!("{city} {rest}")),
         name.contains('（')
             .then(|| name.replace('（', "(").replace('）', ")")),
         (name.chars().count() <= 4)
@@ -486,128 +214,3 @@ pub(super) fn formatted_mobile(rng: &mut StdRng, digits: &str) -> String {
         format!("{head} {middle} {tail}")
     }
 }
-
-/// The acquisition channels (codes shared by customers and spend).
-pub(super) const CHANNELS: [&str; 6] =
-    ["search", "social", "referral", "email", "events", "direct"];
-/// How customers found the company: companies, then persons.
-pub(super) const CHANNEL_WEIGHTS: [[u32; 6]; 2] = [[26, 16, 22, 6, 14, 16], [34, 36, 12, 2, 2, 14]];
-
-/// Contact job titles.
-pub(super) const TITLES: [&str; 8] = [
-    "总经理",
-    "采购经理",
-    "IT 主管",
-    "财务经理",
-    "行政主管",
-    "运营总监",
-    "店长",
-    "技术负责人",
-];
-
-/// Why deals are lost, by how often.
-pub(super) const LOST_REASONS: [(&str, u32, &str); 7] = [
-    ("价格", 30, "客户觉得价格偏高，暂不采购"),
-    ("竞争对手", 25, "客户选择了竞争对手的方案"),
-    ("预算", 20, "客户今年预算被砍，项目搁置"),
-    ("时机", 10, "客户表示明年再考虑"),
-    ("需求变化", 7, "客户业务调整，需求取消"),
-    ("联系不上", 5, "多次联系未回复，暂时放弃"),
-    ("决策人变动", 3, "决策人离职，项目暂停"),
-];
-
-/// The title of a deal with a customer.
-pub(super) fn deal_title(rng: &mut StdRng, customer: &str, existing: bool) -> String {
-    const NEW: [&str; 10] = [
-        "进销存系统采购",
-        "门店收银升级",
-        "办公网络改造",
-        "数据分析平台",
-        "销售管理系统",
-        "服务器扩容",
-        "员工培训项目",
-        "终端安全部署",
-        "数字化门店方案",
-        "IT 设备采购",
-    ];
-    const MORE: [&str; 6] = [
-        "增购席位",
-        "续费续约",
-        "设备补货",
-        "扩展模块",
-        "运维续签",
-        "新门店开业",
-    ];
-    let topic = one_of(rng, if existing { &MORE[..] } else { &NEW[..] });
-    format!("{customer} - {topic}")
-}
-
-/// What a rep writes after a follow-up at each stage (lead … negotiation, won).
-pub(super) const STAGE_NOTES: [&[&str]; 5] = [
-    &[
-        "客户官网留资，已电话回访",
-        "初次沟通，了解现有系统和痛点",
-        "客户咨询报价，已加微信",
-        "展会上认识，约好下周详谈",
-    ],
-    &[
-        "确认预算和采购时间表",
-        "见到决策人，需求基本明确",
-        "客户需要和 IT 部门再确认",
-        "约了上门调研现场环境",
-    ],
-    &[
-        "已发送方案和报价单",
-        "产品演示，客户反馈积极",
-        "根据客户意见调整方案",
-        "客户在比较两家供应商的方案",
-    ],
-    &[
-        "商务谈判，客户希望再降 5%",
-        "合同条款沟通中，法务在审",
-        "确认付款方式和交付时间",
-        "客户内部走审批流程",
-    ],
-    &[
-        "合同已签，安排实施排期",
-        "客户已下单，准备发货",
-        "签约完成，转交实施团队",
-    ],
-];
-
-/// Notes of follow-ups with leads that have no deal.
-pub(super) const PROSPECT_NOTES: [&str; 5] = [
-    "初次沟通，客户暂无明确需求",
-    "已发送产品资料",
-    "客户表示先了解一下",
-    "电话未接通，已发短信",
-    "客户说下个季度再联系",
-];
-
-/// Notes of follow-ups after a sale.
-pub(super) const AFTER_SALE_NOTES: [&str; 5] = [
-    "售后回访，客户反馈使用顺畅",
-    "上门巡检设备，运行正常",
-    "客户咨询使用问题，已远程解决",
-    "回访时客户提到下季度可能扩容",
-    "客户反馈发票信息有误，已重开",
-];
-
-/// Survey comments: unhappy, neutral, happy.
-pub(super) const SURVEY_COMMENTS: [&[&str]; 3] = [
-    &[
-        "发货太慢",
-        "售后响应不及时",
-        "价格偏高",
-        "系统有些卡顿",
-        "安装人员迟到",
-    ],
-    &["整体还可以", "交付稍慢", "希望培训更细致", "功能够用"],
-    &[
-        "服务很专业",
-        "响应很及时",
-        "实施顺利，点赞",
-        "产品好用，性价比高",
-        "销售很耐心",
-    ],
-];

@@ -5,8 +5,9 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use salesboard_domain::{Extra, Order, OrderLine, OrderStatus};
 
-use super::catalog::{Basket, Catalog, line_cents};
+use super::catalog::{Basket, Catalog, line_cents, main_category};
 use super::customers::Clients;
+use super::phrases;
 use super::pipeline::{Book, OrderKind};
 use super::staff::Staff;
 
@@ -61,6 +62,8 @@ pub(super) fn materialize(
         let deal = plan.deal.and_then(|deal| deals.get_mut(deal));
         let deal_id = deal.map(|deal| {
             deal.amount = total;
+            deal.title =
+                phrases::deal_title(rng, &client.short, main_category(&lines), deal.existing);
             deal.id.clone()
         });
         done += lines.len();

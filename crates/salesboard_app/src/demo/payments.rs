@@ -9,7 +9,7 @@ use super::calendar::Window;
 use super::customers::Clients;
 use super::orders::Sold;
 use super::pipeline::{Book, OrderKind};
-use super::random::weighted;
+use super::random::weighted_by;
 
 /// Share of orders never paid (disputes, bad debt).
 const NEVER_PAID: f64 = 0.03;
@@ -33,8 +33,7 @@ pub(super) fn collect(
     sold: &Sold,
     rng: &mut StdRng,
 ) -> Vec<Payment> {
-    let plan_weights: Vec<u32> = PLANS.iter().map(|&(_, weight)| weight).collect();
-    let mut received: Vec<(Timestamp, usize, i64)> = Vec::new();
+    let mut received: Vec<(Timestamp, usize, i64)> = Vec::with_capacity(book.orders.len() * 5 / 4);
     for (index, (plan, &total)) in book.orders.iter().zip(&sold.totals).enumerate() {
         let sale = !plan.cancelled && !matches!(plan.kind, OrderKind::Return(_));
         if !sale || total <= 0 || rng.random_bool(NEVER_PAID) {
@@ -44,7 +43,7 @@ pub(super) fn collect(
         let shares: &[i64] = if person || total < 300_000 {
             &[100]
         } else {
-            PLANS[weighted(rng, &plan_weights)].0
+            PLANS[weighted_by(rng, &PLANS, |&(_, weight)| weight)].0
         };
         let withheld = shares.len() > 1 && rng.random_bool(0.06);
         let paid_shares = if withheld {
@@ -87,7 +86,6 @@ pub(super) fn collect(
 }
 
 fn first_lag(rng: &mut StdRng) -> i32 {
-    let weights: Vec<u32> = FIRST_LAG.iter().map(|&(_, weight)| weight).collect();
-    let (least, most) = FIRST_LAG[weighted(rng, &weights)].0;
+    let (least, most) = FIRST_LAG[weighted_by(rng, &FIRST_LAG, |&(_, weight)| weight)].0;
     rng.random_range(least..=most)
 }

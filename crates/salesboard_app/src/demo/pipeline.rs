@@ -1,6 +1,6 @@
-//! The sales pipeline: which customers buy and when, their deals through the
-//! stages, and the plan of every order (day, number of lines, returns,
-//! cancellations), with exactly as many orders and lines as asked for.
+//! The sales pipeline: which customers buy and when, and their deals through
+//! the stages (new business, add-ons, lost and open ones). Planning starts
+//! here and continues in `schedule` with the orders.
 
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -9,22 +9,16 @@ use salesboard_domain::{DealStatus, Timestamp};
 use super::Sizes;
 use super::calendar::{Day, Window};
 use super::catalog::{Basket, Catalog};
-use super::customers::{Client, Clients, LIFETIME_YEARS, Origin};
-use super::names::{self, LOST_REASONS};
-use super::random::{self, days_around, log_normal, poisson, skewed, weighted};
+use super::customers::{Client, Clients, Origin};
+use super::phrases::{self, LOST_REASONS};
+use super::random::{self, days_around, skewed, weighted, weighted_by};
+use super::schedule::{Account, assign_lines, repeat_counts, sort_orders};
 use super::staff::Staff;
 
 /// Pipeline stage codes, in order.
 pub(super) const STAGES: [&str; 5] = ["lead", "qualified", "proposal", "negotiation", "won"];
 /// Index of the `won` stage.
 pub(super) const WON: usize = 4;
-/// Share of repeat orders from companies that close an add-on deal.
-const UPSELL_SHARE: f64 = 0.06;
-/// Lines per first (project) order and per repeat order: weights of 1 … 5.
-const PROJECT_LINES: [u32; 5] = [15, 25, 30, 18, 12];
-const TOP_UP_LINES: [u32; 5] = [45, 28, 15, 8, 4];
-/// Repeat purchases by company size.
-const TIER_RATES: [f64; 3] = [1.0, 1.5, 2.2];
 /// How well each channel's leads convert.
 const CHANNEL_FIT: [f64; 6] = [0.95, 0.8, 1.3, 0.8, 1.1, 1.05];
 
@@ -36,7 +30,7 @@ pub(super) struct DealPlan {
     pub customer: usize,
     /// The rep.
     pub owner: usize,
-    /// Title.
+    /// Title (a won deal's names what its order is mostly about).
     pub title: String,
     /// Created (first contact on this opportunity).
     pub created: Timestamp,
@@ -99,7 +93,7 @@ pub(super) struct Book {
 
 /// How a customer's story goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Path {
+pub(super) enum Path {
     /// Contacted, no deal.
     Lead,
     /// A deal over this many days that does not close with a sale.
@@ -110,14 +104,6 @@ enum Path {
     Direct(Day),
     /// Bought before the data began.
     Existing,
-}
-
-/// A buying customer's stretch of repeat purchases.
-struct Account {
-    customer: usize,
-    from: Day,
-    to: Day,
-    weight: f64,
 }
 
 /// Shared inputs of the planning steps.
@@ -142,7 +128,10 @@ impl Planner<'_> {
             .map(|client| self.path(client, rng))
             .collect();
         self.limit_buyers(&clients.list, &mut paths, plain, rng);
-        let mut book = Book::default();
+        let mut book = Book {
+            deals: Vec::new(),
+            orders: Vec::with_capacity(self.sizes.orders),
+        };
         let firsts = self.open_accounts(&clients.list, &paths, &mut book, rng);
         release_to_pool(clients, &paths, self.window.days, rng);
         let accounts = self.accounts(&clients.list, &paths, rng);
@@ -171,12 +160,12 @@ impl Planner<'_> {
                 let chance =
                     base * self.staff.reps[client.worked_by].skill * CHANNEL_FIT[client.channel];
                 if rng.random_bool(chance.min(0.95)) {
-                    if rng.random_bool(if client.person { 0.35 } else { 0.8 }) {
+                    if rng.random_bool(if client.person { 0.2 } else { 0.8 }) {
                         Path::Win(days_around(rng, 28.0, 0.7, 7, 120))
                     } else {
                         Path::Direct(skewed(rng, 0, 14, 2.5) as Day)
                     }
-                } else if rng.random_bool(0.85) {
+                } else if rng.random_bool(if client.person { 0.4 } else { 0.85 }) {
                     Path::Quote(lost_cycle(rng))
                 } else {
                     Path::Lead
@@ -186,7 +175,7 @@ impl Planner<'_> {
     }
 
     /// The day of a customer's first order during the data, if any.
-    fn first_day(&self, client: &Client, path: Path) -> Option<Day> {
+    pub(super) fn first_day(&self, client: &Client, path: Path) -> Option<Day> {
         let day = match path {
             Path::Win(cycle) => client.contact_day + cycle,
             Path::Direct(lag) => client.contact_day + lag,
@@ -209,10 +198,12 @@ impl Planner<'_> {
                     _ => Path::Lead,
                 };
             }
-        } else if buyers.is_empty() && plain > 0 && !paths.contains(&Path::Existing) {
-            if let Some(index) = list.iter().position(|client| client.origin == Origin::New) {
-                paths[index] = Path::Direct(0);
-            }
+        } else if buyers.is_empty()
+            && plain > 0
+            && !paths.contains(&Path::Existing)
+            && let Some(index) = list.iter().position(|client| client.origin == Origin::New)
+        {
+            paths[index] = Path::Direct(0);
         }
     }
 
@@ -269,11 +260,12 @@ impl Planner<'_> {
             person: client.person,
             tier: client.tier,
         };
+        let (amount, category) = self.catalog.estimate(rng, basket);
         let mut deal = DealPlan {
             id: String::new(),
             customer,
             owner: client.worked_by,
-            title: names::deal_title(rng, &client.short, false),
+            title: phrases::deal_title(rng, &client.short, category, false),
             created: client.first_contact(),
             created_day: client.contact_day,
             closed: None,
@@ -281,7 +273,7 @@ impl Planner<'_> {
             status: DealStatus::Open,
             stage: open_stage(self.window.days - 1 - client.contact_day, cycle),
             lost_reason: None,
-            amount: self.catalog.estimate(rng, basket),
+            amount,
             existing: client.origin == Origin::Legacy,
         };
         let close_day = client.contact_day + cycle;
@@ -300,100 +292,29 @@ impl Planner<'_> {
         } else {
             deal.status = DealStatus::Lost;
             deal.stage = weighted(rng, &[30, 30, 25, 15]);
-            let weights: Vec<u32> = LOST_REASONS.iter().map(|&(_, weight, _)| weight).collect();
-            deal.lost_reason = Some(weighted(rng, &weights));
+            deal.lost_reason = Some(weighted_by(rng, &LOST_REASONS, |&(_, weight, _)| weight));
         }
     }
 
-    /// The stretch over which each buying customer buys again, and how much.
-    fn accounts(&self, list: &[Client], paths: &[Path], rng: &mut StdRng) -> Vec<Account> {
-        let days = self.window.days;
-        let mut accounts = Vec::new();
-        for (customer, (client, &path)) in list.iter().zip(paths).enumerate() {
-            let from = match (path, self.first_day(client, path)) {
-                (Path::Existing, _) => 0,
-                (_, Some(first)) => first + 1,
-                _ => continue,
-            };
-            let lifetime = 1 + (-(1.0 - rng.random::<f64>()).ln() * LIFETIME_YEARS * 365.25) as Day;
-            let to = from.saturating_add(lifetime).min(days);
-            let one_time = client.origin == Origin::New && rng.random_bool(0.25);
-            let person = if client.person { 0.5 } else { 1.0 };
-            let rate = if one_time {
-                0.0
-            } else {
-                log_normal(rng, 1.0, 0.7) * TIER_RATES[usize::from(client.tier)] * person
-            };
-            let weight = if from < to {
-                rate * self.window.season_weight(from, to)
-            } else {
-                0.0
-            };
-            accounts.push(Account {
-                customer,
-                from,
-                to,
-                weight,
-            });
-        }
-        accounts
-    }
-
-    /// Repeat orders: `counts[i]` for account `i`, on seasonal days.
-    fn schedule(
-        &self,
-        list: &[Client],
-        accounts: &[Account],
-        counts: &[usize],
-        book: &mut Book,
-        rng: &mut StdRng,
-    ) {
-        let last = self.window.days - 1;
-        for (account, &count) in accounts.iter().zip(counts) {
-            let client = &list[account.customer];
-            for _ in 0..count {
-                let day = if account.from < account.to {
-                    self.window.seasonal_day(rng, account.from, account.to)
-                } else {
-                    (account.from - 1).clamp(0, last)
-                };
-                let at = self.window.office_after(day, client.first_contact(), rng);
-                let deal = (!client.person && rng.random_bool(UPSELL_SHARE)).then(|| {
-                    book.deals
-                        .push(self.upsell_deal(client, account.customer, day, at, rng));
-                    book.deals.len() - 1
-                });
-                let kind = OrderKind::Repeat;
-                book.orders.push(OrderPlan {
-                    customer: account.customer,
-                    day,
-                    at,
-                    deal,
-                    kind,
-                    lines: 0,
-                    cancelled: false,
-                });
-            }
-        }
-    }
-
-    /// A won add-on deal closing with an order at `at`.
-    fn upsell_deal(
+    /// A won add-on deal closing with an order at `at`, unless it would have
+    /// begun before the data.
+    pub(super) fn upsell_deal(
         &self,
         client: &Client,
         customer: usize,
         day: Day,
         at: Timestamp,
         rng: &mut StdRng,
-    ) -> DealPlan {
-        let created_day = (day - days_around(rng, 18.0, 0.6, 3, 60))
-            .max(client.contact_day)
-            .max(0);
-        DealPlan {
+    ) -> Option<DealPlan> {
+        let created_day = (day - days_around(rng, 18.0, 0.6, 3, 60)).max(client.contact_day);
+        if created_day < 0 {
+            return None;
+        }
+        Some(DealPlan {
             id: String::new(),
             customer,
             owner: client.worked_by,
-            title: names::deal_title(rng, &client.short, true),
+            title: String::new(),
             created: self
                 .window
                 .office_after(created_day, client.first_contact(), rng)
@@ -406,72 +327,7 @@ impl Planner<'_> {
             lost_reason: None,
             amount: 0,
             existing: true,
-        }
-    }
-
-    /// Returns of earlier purchases, each a one-line order a few days later;
-    /// gives how many were placed.
-    fn returns(&self, book: &mut Book, rng: &mut StdRng) -> usize {
-        let days = self.window.days;
-        let eligible: Vec<usize> = (0..book.orders.len())
-            .filter(|&index| book.orders[index].day + 1 < days)
-            .collect();
-        let mut returned = vec![false; book.orders.len()];
-        let mut placed = 0;
-        for _ in 0..self.sizes.returns * 20 {
-            if placed == self.sizes.returns || eligible.is_empty() {
-                break;
-            }
-            let original = eligible[rng.random_range(0..eligible.len())];
-            if std::mem::replace(&mut returned[original], true) {
-                continue;
-            }
-            let source = book.orders[original];
-            let day = (source.day + skewed(rng, 1, 45, 1.5) as Day).min(days - 1);
-            let at = self.window.office_after(day, source.at, rng);
-            let kind = OrderKind::Return(original);
-            book.orders.push(OrderPlan {
-                customer: source.customer,
-                day,
-                at,
-                deal: None,
-                kind,
-                lines: 1,
-                cancelled: false,
-            });
-            placed += 1;
-        }
-        placed
-    }
-
-    /// Cancels some orders that close no deal and have no return.
-    fn cancel(&self, book: &mut Book, rng: &mut StdRng) {
-        let mut returned = vec![false; book.orders.len()];
-        for order in &book.orders {
-            if let OrderKind::Return(original) = order.kind {
-                returned[original] = true;
-            }
-        }
-        let candidates: Vec<usize> = (0..book.orders.len())
-            .filter(|&index| {
-                let order = &book.orders[index];
-                order.deal.is_none()
-                    && order.kind != OrderKind::First
-                    && !returned[index]
-                    && !matches!(order.kind, OrderKind::Return(_))
-            })
-            .collect();
-        let mut left = self.sizes.cancellations;
-        for _ in 0..self.sizes.cancellations * 20 {
-            if left == 0 || candidates.is_empty() {
-                break;
-            }
-            let order = &mut book.orders[candidates[rng.random_range(0..candidates.len())]];
-            if !order.cancelled {
-                order.cancelled = true;
-                left -= 1;
-            }
-        }
+        })
     }
 
     /// Deals that bring no order: lost or still open add-on deals.
@@ -504,15 +360,16 @@ impl Planner<'_> {
 
     fn side_deal(&self, client: &Client, customer: usize, day: Day, rng: &mut StdRng) -> DealPlan {
         let basket = Basket {
-            project: false,
+            project: true,
             person: client.person,
             tier: client.tier,
         };
+        let (amount, category) = self.catalog.estimate(rng, basket);
         DealPlan {
             id: String::new(),
             customer,
             owner: client.worked_by,
-            title: names::deal_title(rng, &client.short, true),
+            title: phrases::deal_title(rng, &client.short, category, true),
             created: self.window.office_after(day, client.first_contact(), rng),
             created_day: day,
             closed: None,
@@ -520,7 +377,7 @@ impl Planner<'_> {
             status: DealStatus::Open,
             stage: 0,
             lost_reason: None,
-            amount: self.catalog.estimate(rng, basket),
+            amount,
             existing: true,
         }
     }
@@ -550,103 +407,6 @@ fn release_to_pool(clients: &mut Clients, paths: &[Path], days: Day, rng: &mut S
     }
 }
 
-/// How many repeat orders each account places, `target` in all.
-fn repeat_counts(accounts: &[Account], target: usize, rng: &mut StdRng) -> Vec<usize> {
-    let total: f64 = accounts.iter().map(|account| account.weight).sum();
-    let scale = if total > 0.0 {
-        target as f64 / total
-    } else {
-        0.0
-    };
-    let mut counts: Vec<usize> = accounts
-        .iter()
-        .map(|account| poisson(rng, account.weight * scale))
-        .collect();
-    let drawn: usize = counts.iter().sum();
-    if drawn > target {
-        thin(&mut counts, drawn - target, rng);
-    } else if !accounts.is_empty() {
-        let sums: Vec<f64> = accounts
-            .iter()
-            .scan(0.0, |sum, account| {
-                *sum += account.weight;
-                Some(*sum)
-            })
-            .collect();
-        for _ in drawn..target {
-            let index = if total > 0.0 {
-                let roll = rng.random::<f64>() * total;
-                sums.partition_point(|&sum| sum <= roll)
-                    .min(accounts.len() - 1)
-            } else {
-                rng.random_range(0..accounts.len())
-            };
-            counts[index] += 1;
-        }
-    }
-    counts
-}
-
-/// Removes `remove` of the counted units, each equally likely.
-fn thin(counts: &mut [usize], mut remove: usize, rng: &mut StdRng) {
-    let mut left: usize = counts.iter().sum();
-    for count in counts.iter_mut() {
-        let mut kept = 0;
-        for _ in 0..*count {
-            if remove > 0 && rng.random_range(0..left) < remove {
-                remove -= 1;
-            } else {
-                kept += 1;
-            }
-            left -= 1;
-        }
-        *count = kept;
-    }
-}
-
-/// Gives every order 1–5 lines (returns 1), `total` in all.
-fn assign_lines(orders: &mut [OrderPlan], total: usize, rng: &mut StdRng) {
-    let mut sum = 0;
-    let mut plain = Vec::with_capacity(orders.len());
-    for (index, order) in orders.iter_mut().enumerate() {
-        order.lines = match order.kind {
-            OrderKind::Return(_) => 1,
-            OrderKind::First => 1 + weighted(rng, &PROJECT_LINES),
-            OrderKind::Repeat if order.deal.is_some() => 1 + weighted(rng, &PROJECT_LINES),
-            OrderKind::Repeat => 1 + weighted(rng, &TOP_UP_LINES),
-        };
-        sum += order.lines;
-        if order.kind == OrderKind::First || order.kind == OrderKind::Repeat {
-            plain.push(index);
-        }
-    }
-    while sum != total && !plain.is_empty() {
-        let grow = sum < total;
-        let fits = |order: &OrderPlan| {
-            if grow {
-                order.lines < 5
-            } else {
-                order.lines > 1
-            }
-        };
-        let tried = (0..64)
-            .map(|_| plain[rng.random_range(0..plain.len())])
-            .find(|&index| fits(&orders[index]));
-        let Some(index) =
-            tried.or_else(|| plain.iter().copied().find(|&index| fits(&orders[index])))
-        else {
-            break;
-        };
-        if grow {
-            orders[index].lines += 1;
-            sum += 1;
-        } else {
-            orders[index].lines -= 1;
-            sum -= 1;
-        }
-    }
-}
-
 /// Sorts deals by creation, numbers them, and points orders at the new places.
 fn sort_deals(book: &mut Book) {
     let mut order: Vec<usize> = (0..book.deals.len()).collect();
@@ -669,26 +429,6 @@ fn sort_deals(book: &mut Book) {
     for plan in &mut book.orders {
         plan.deal = plan.deal.map(|index| place[index]);
     }
-}
-
-/// Sorts orders by time and points returns at their originals' new places.
-fn sort_orders(book: &mut Book) {
-    let mut order: Vec<usize> = (0..book.orders.len()).collect();
-    order.sort_by_key(|&index| (book.orders[index].at, book.orders[index].customer, index));
-    let mut place = vec![0; order.len()];
-    for (position, &index) in order.iter().enumerate() {
-        place[index] = position;
-    }
-    book.orders = order
-        .iter()
-        .map(|&index| {
-            let mut plan = book.orders[index];
-            if let OrderKind::Return(original) = plan.kind {
-                plan.kind = OrderKind::Return(place[original]);
-            }
-            plan
-        })
-        .collect();
 }
 
 /// The deals as records.

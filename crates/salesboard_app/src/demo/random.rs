@@ -6,18 +6,24 @@ use rand::rngs::StdRng;
 /// An index drawn with probability proportional to its weight (0 when all
 /// weights are 0).
 pub(super) fn weighted(rng: &mut StdRng, weights: &[u32]) -> usize {
-    let total: u32 = weights.iter().sum();
+    weighted_by(rng, weights, |&weight| weight)
+}
+
+/// An index of `items` drawn with probability proportional to `weight(item)`.
+pub(super) fn weighted_by<T>(rng: &mut StdRng, items: &[T], weight: impl Fn(&T) -> u32) -> usize {
+    let total: u32 = items.iter().map(&weight).sum();
     if total == 0 {
         return 0;
     }
     let mut roll = rng.random_range(0..total);
-    for (index, &weight) in weights.iter().enumerate() {
-        if roll < weight {
+    for (index, item) in items.iter().enumerate() {
+        let share = weight(item);
+        if roll < share {
             return index;
         }
-        roll -= weight;
+        roll -= share;
     }
-    weights.len() - 1
+    items.len() - 1
 }
 
 /// One of `items`, drawn uniformly; `items` must not be empty.

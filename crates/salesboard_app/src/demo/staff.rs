@@ -10,7 +10,7 @@ use salesboard_domain::{Extra, Role, User};
 use super::Sizes;
 use super::calendar::{Day, Window};
 use super::names;
-use super::random::weighted;
+use super::random::weighted_by;
 
 /// Team (and region) name, id key, and share of the customers.
 const TEAMS: [(&str, &str, u32); 4] = [
@@ -120,8 +120,7 @@ impl Staff {
 
     /// A team (region) for a new customer, by the teams' shares.
     pub(super) fn pick_team(&self, rng: &mut StdRng) -> usize {
-        let weights: Vec<u32> = self.teams.iter().map(|team| team.weight).collect();
-        weighted(rng, &weights)
+        weighted_by(rng, &self.teams, |team| team.weight)
     }
 
     /// A rep of the team who was already hired on `day`.

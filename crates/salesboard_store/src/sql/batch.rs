@@ -55,8 +55,10 @@ pub(crate) fn bind_all<'q>(
     query
 }
 
-/// `($1, $2), ($3, $4)`: placeholders for `rows` rows of `columns` values.
-pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
+/// Placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)` on
+/// PostgreSQL, `(?, ?), (?, ?)` on SQLite, where looking up a numbered
+/// parameter takes time in proportion to the number of parameters.
+pub(crate) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     let mut text = String::with_capacity(rows * columns * 5);
     for row in 0..rows {
         if row > 0 {
@@ -67,7 +69,12 @@ pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
             if column > 0 {
                 text.push_str(", ");
             }
-            let _ = write!(text, "${}", row * columns + column + 1);
+            match backend {
+                Backend::Sqlite => text.push('?'),
+                Backend::Postgres => {
+                    let _ = write!(text, "${}", row * columns + column + 1);
+                }
+            }
         }
         text.push(')');
     }
@@ -115,7 +122,7 @@ impl Table {
         let mut sql = format!(
             "INSERT INTO {name} ({}) VALUES {} ON CONFLICT ({}) ",
             columns.join(", "),
-            placeholders(rows, columns.len()),
+            placeholders(backend, rows, columns.len()),
             self.key.join(", ")
         );
         if self.compared.is_empty() {
@@ -157,6 +164,7 @@ impl Table {
         if rows.is_empty() {
             return Ok(EntityReport::default());
         }
+        let started = std::time::Instant::now();
         let before = count_rows(connection, self.name).await?;
         let width = self.width();
         let per_statement = rows_per_statement(width);
@@ -183,6 +191,7 @@ impl Table {
         let created = u64::try_from(after - before).unwrap_or(0);
         let updated = affected.saturating_sub(created);
         let given = rows.len() as u64;
+        tracing::debug!(table = self.name, rows = given, elapsed_ms = started.elapsed().as_millis() as u64, "upserted");
         Ok(EntityReport {
             created,
             updated,
@@ -232,8 +241,9 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_value() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(placeholders(1, 1), "($1)");
+        assert_eq!(placeholders(Backend::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(placeholders(Backend::Postgres, 1, 1), "($1)");
     }
 
     #[test]

@@ -394,7 +394,7 @@ async fn write_deals(
         return Ok((EntityReport::default(), 0));
     }
     let ids: Vec<&str> = data.deals.iter().map(|d| d.id.as_str()).collect();
-    let stored_stages = stored_values(tx, "deals", "id", "stage", &ids).await?;
+    let stored_stages = stored_values(tx, backend, "deals", "id", "stage", &ids).await?;
     let rows: Vec<Vec<Value>> = data
         .deals
         .iter()
@@ -441,7 +441,7 @@ async fn write_deals(
     let recorded = execute_in_chunks(tx, &changes, 5, |rows| {
         format!(
             "INSERT INTO deal_stage_changes (deal_id, from_stage, to_stage, changed_at, changed_by) VALUES {}",
-            placeholders(rows, 5)
+            placeholders(backend, rows, 5)
         )
     })
     .await?;
@@ -460,7 +460,7 @@ async fn write_orders(
         return Ok((EntityReport::default(), EntityReport::default()));
     }
     let ids: Vec<&str> = data.orders.iter().map(|o| o.id.as_str()).collect();
-    let existing = stored_values(tx, "orders", "id", "id", &ids).await?;
+    let existing = stored_values(tx, backend, "orders", "id", "id", &ids).await?;
     let rows: Vec<Vec<Value>> = data
         .orders
         .iter()
@@ -508,7 +508,7 @@ async fn write_orders(
             "WITH kept (order_id, line_count) AS (VALUES {}) \
              DELETE FROM order_lines WHERE EXISTS (SELECT 1 FROM kept \
              WHERE kept.order_id = order_lines.order_id AND order_lines.line_no > kept.line_count)",
-            placeholders(rows, 2)
+            placeholders(backend, rows, 2)
         )
     })
     .await?;
@@ -518,6 +518,7 @@ async fn write_orders(
 /// `key → value` for the stored rows of `table` whose `key` is among `ids`.
 async fn stored_values(
     tx: &mut AnyConnection,
+    backend: Backend,
     table: &'static str,
     key: &'static str,
     value: &'static str,
@@ -525,11 +526,8 @@ async fn stored_values(
 ) -> Result<HashMap<String, String>, StoreError> {
     let mut found = HashMap::new();
     for chunk in ids.chunks(1000) {
-        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "SELECT {key}, {value} FROM {table} WHERE {key} IN ({})",
-            list.join(", ")
-        );
+        let list = placeholders(backend, 1, chunk.len());
+        let sql = format!("SELECT {key}, {value} FROM {table} WHERE {key} IN {list}");
         // Safe: table and column names are in code; ids are bound.
         let mut query = sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql));
         for id in chunk {
