@@ -9,26 +9,60 @@ use common::*;
 fn demo_data_has_the_lines_asked_for_and_its_export_imports_back_unchanged() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let first = dir.path().join("first.db").display().to_string();
-    let out = ok(&salesboard(&first, &["demo", "--lines", "3000", "--seed", "5"]));
+    let out = ok(&salesboard(
+        &first,
+        &["demo", "--lines", "3000", "--seed", "5"],
+    ));
     assert!(out.contains("3000 order lines"), "{out}");
     let generated = counts(&first);
     assert_eq!(generated["order_lines"], 3000);
-    for kind in ["users", "teams", "customers", "products", "deals", "orders", "payments", "activities", "spend", "surveys", "targets"] {
-        assert!(generated[kind].as_i64().unwrap_or(0) > 0, "no {kind}: {generated}");
+    for kind in [
+        "users",
+        "teams",
+        "customers",
+        "products",
+        "deals",
+        "orders",
+        "payments",
+        "activities",
+        "spend",
+        "surveys",
+        "targets",
+    ] {
+        assert!(
+            generated[kind].as_i64().unwrap_or(0) > 0,
+            "no {kind}: {generated}"
+        );
     }
 
     let export = dir.path().join("export");
-    ok(&salesboard(&first, &["export", "--dir", &export.display().to_string()]));
+    ok(&salesboard(
+        &first,
+        &["export", "--dir", &export.display().to_string()],
+    ));
     let second = dir.path().join("second.db").display().to_string();
-    ok(&salesboard(&second, &["import", &export.display().to_string()]));
+    ok(&salesboard(
+        &second,
+        &["import", &export.display().to_string()],
+    ));
     assert_eq!(counts(&second), generated);
 
     let again = dir.path().join("again");
-    ok(&salesboard(&second, &["export", "--dir", &again.display().to_string()]));
-    for entry in std::fs::read_dir(&export).unwrap_or_else(|e| panic!("{e}")).flatten() {
+    ok(&salesboard(
+        &second,
+        &["export", "--dir", &again.display().to_string()],
+    ));
+    for entry in std::fs::read_dir(&export)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
         let a = std::fs::read(entry.path()).unwrap_or_default();
         let b = std::fs::read(again.join(entry.file_name())).unwrap_or_default();
-        assert!(a == b, "{:?} differs after the round trip", entry.file_name());
+        assert!(
+            a == b,
+            "{:?} differs after the round trip",
+            entry.file_name()
+        );
     }
 }
 
@@ -36,15 +70,46 @@ fn demo_data_has_the_lines_asked_for_and_its_export_imports_back_unchanged() {
 fn a_user_is_added_with_the_password_from_standard_input() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = sqlite_db(&dir);
-    let args = ["user", "add", "--email", "Boss@Example.com", "--name", "王芳", "--role", "admin", "--password-stdin"];
+    let args = [
+        "user",
+        "add",
+        "--email",
+        "Boss@Example.com",
+        "--name",
+        "王芳",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ];
     let weak = salesboard_with_input(&db, &args, "short\n");
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 8 characters"));
-    let out = ok(&salesboard_with_input(&db, &args, "correct horse battery staple\n"));
+    let out = ok(&salesboard_with_input(
+        &db,
+        &args,
+        "correct horse battery staple\n",
+    ));
     assert!(out.contains("user boss@example.com can log in"), "{out}");
     assert_eq!(counts(&db)["users"], 1);
-    let bad_role = salesboard_with_input(&db, &["user", "add", "--email", "a@b.c", "--name", "A", "--role", "boss", "--password-stdin"], "correct horse battery\n");
-    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("\"boss\" is not one of: admin, manager, rep"));
+    let bad_role = salesboard_with_input(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "a@b.c",
+            "--name",
+            "A",
+            "--role",
+            "boss",
+            "--password-stdin",
+        ],
+        "correct horse battery\n",
+    );
+    assert!(
+        String::from_utf8_lossy(&bad_role.stderr)
+            .contains("\"boss\" is not one of: admin, manager, rep")
+    );
 }
 
 #[test]
@@ -73,11 +138,17 @@ fn the_time_zone_setting_decides_what_a_typed_time_means() {
     ok(&salesboard(&db, &["import", &tiny().display().to_string()]));
     let export = |name: &str| {
         let out = dir.path().join(name);
-        ok(&salesboard(&db, &["export", "--dir", &out.display().to_string()]));
+        ok(&salesboard(
+            &db,
+            &["export", "--dir", &out.display().to_string()],
+        ));
         std::fs::read_to_string(out.join("orders.csv")).unwrap_or_default()
     };
     // Typed as 23:59 local time in UTC, it is 07:59 the next morning in Shanghai.
     assert!(export("utc").contains("o3,c2,u-li,2024-01-31 23:59:00"));
-    ok(&salesboard(&db, &["settings", "set", "timezone", "Asia/Shanghai"]));
+    ok(&salesboard(
+        &db,
+        &["settings", "set", "timezone", "Asia/Shanghai"],
+    ));
     assert!(export("shanghai").contains("o3,c2,u-li,2024-02-01 07:59:00"));
 }

@@ -25,7 +25,10 @@ pub async fn run(store: &impl Store, args: DemoArgs) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let data = generate(&config, &mut |done| bar.set_position(done as u64));
     bar.finish_and_clear();
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "generated the demo company");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "generated the demo company"
+    );
     let started = std::time::Instant::now();
     let spinner = progress::spinner(&format!("writing {} records", data.record_count()));
     let report = store
@@ -39,7 +42,10 @@ pub async fn run(store: &impl Store, args: DemoArgs) -> anyhow::Result<()> {
         .await
         .context("writing the demo data failed; nothing was written")?;
     spinner.finish_and_clear();
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "wrote the demo company");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "wrote the demo company"
+    );
     print!("{report}");
     println!(
         "demo company written: {} order lines",

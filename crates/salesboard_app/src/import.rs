@@ -149,6 +149,7 @@ pub async fn run_import(
     request: &ImportRequest,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport, ImportError> {
+    let started = std::time::Instant::now();
     let files = collect_files(&request.paths)?;
     let mut tables: Vec<(FileKind, Table)> = Vec::new();
     for (index, path) in files.iter().enumerate() {
@@ -181,6 +182,11 @@ pub async fn run_import(
         tables.push((kind, table));
     }
     let rows = tables.iter().map(|(_, t)| t.rows.len()).sum();
+    tracing::debug!(
+        rows,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "read the files"
+    );
     progress(ImportProgress::Validating { rows });
     let options = ImportOptions {
         timezone: settings::timezone(store).await?,
@@ -188,8 +194,23 @@ pub async fn run_import(
         skip_invalid: request.skip_invalid,
     };
     let known = store.known_ids().await?;
-    let identities = store.customer_identities().await?;
-    let outcome = validate(&tables, &known, &identities, &options);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "loaded known ids"
+    );
+    let has_customers = tables.iter().any(|(kind, _)| *kind == FileKind::Customers);
+    let identities = if has_customers {
+        store.customer_identities().await?
+    } else {
+        Vec::new()
+    };
+    let mut outcome = validate(&tables, &known, &identities, &options);
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "validated"
+    );
+    // Millions of cells: free them on another thread while the database works.
+    std::thread::spawn(move || drop(tables));
     if !outcome.is_clean() && !request.skip_invalid {
         return Err(ImportError::Invalid {
             problems: outcome.problems,
@@ -244,6 +265,8 @@ pub async fn run_import(
                 .await?,
         )
     };
+    let dataset = std::mem::take(&mut outcome.dataset);
+    std::thread::spawn(move || drop(dataset));
     Ok(ImportReport {
         files: outcome.files,
         written,

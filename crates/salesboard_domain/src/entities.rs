@@ -31,7 +31,9 @@ macro_rules! text_enum {
 
             /// Parses the code or one of its aliases, ignoring case and spaces.
             pub fn parse(text: &str) -> Result<Self, ValidationError> {
-                let wanted = text.trim().to_lowercase();
+                let trimmed = text.trim();
+                $(if trimmed.eq_ignore_ascii_case($code) { return Ok($name::$variant); })+
+                let wanted = trimmed.to_lowercase();
                 $(if wanted == $code $(|| wanted == $alias)* { return Ok($name::$variant); })+
                 Err(ValidationError::new(format!(
                     "\"{}\" is not one of: {}",

@@ -38,6 +38,18 @@ impl Money {
     /// Parses what people type for money: `1234.5`, `1,234.50`, `¥1234.5`,
     /// `￥1 234`, `-20`. At most two decimals.
     pub fn parse(text: &str) -> Result<Self, ValidationError> {
+        let trimmed = text.trim();
+        if !trimmed.is_empty()
+            && trimmed
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        {
+            if let Ok(decimal) = Decimal::from_str(trimmed) {
+                return Self::from_decimal(decimal).ok_or_else(|| {
+                    ValidationError::new(format!("\"{text}\" has more than two decimals"))
+                });
+            }
+        }
         let cleaned: String = text
             .trim()
             .chars()

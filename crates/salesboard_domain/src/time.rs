@@ -123,6 +123,11 @@ impl OrgTimeZone {
     /// `…Z`). Text without a zone is local time in this time zone.
     pub fn parse_timestamp(self, text: &str) -> Result<Timestamp, ValidationError> {
         let trimmed = text.trim();
+        if let Some(local) = parse_iso_fast(trimmed) {
+            return self.resolve_local(local).ok_or_else(|| {
+                ValidationError::new(format!("\"{text}\" does not exist in time zone {self}"))
+            });
+        }
         if let Ok(with_zone) = DateTime::parse_from_rfc3339(trimmed) {
             return Ok(Timestamp(with_zone.timestamp()));
         }
@@ -153,6 +158,49 @@ const DATE_TIME_FORMATS: [&str; 8] = [
 const DATE_FORMATS: [&str; 3] = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"];
 
 fn parse_local_datetime(text: &str) -> Option<NaiveDateTime> {
+    parse_iso_fast(text).or_else(|| parse_local_datetime_formats(text))
+}
+
+/// `YYYY-MM-DD`, `YYYY-MM-DD HH:MM` and `YYYY-MM-DD HH:MM:SS` (space or `T`),
+/// the shapes exports and most files use, parsed without a format string.
+fn parse_iso_fast(text: &str) -> Option<NaiveDateTime> {
+    let bytes = text.as_bytes();
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let digits = bytes.get(range)?;
+        digits.iter().try_fold(0_u32, |value, digit| {
+            digit
+                .is_ascii_digit()
+                .then(|| value * 10 + u32::from(digit - b'0'))
+        })
+    };
+    if !matches!(bytes.len(), 10 | 16 | 19) || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(
+        i32::try_from(number(0..4)?).ok()?,
+        number(5..7)?,
+        number(8..10)?,
+    )?;
+    if bytes.len() == 10 {
+        return Some(date.and_time(NaiveTime::MIN));
+    }
+    if !matches!(bytes[10], b' ' | b'T') || bytes[13] != b':' {
+        return None;
+    }
+    let seconds = if bytes.len() == 19 {
+        (bytes[16] == b':').then_some(())?;
+        number(17..19)?
+    } else {
+        0
+    };
+    Some(date.and_time(NaiveTime::from_hms_opt(
+        number(11..13)?,
+        number(14..16)?,
+        seconds,
+    )?))
+}
+
+fn parse_local_datetime_formats(text: &str) -> Option<NaiveDateTime> {
     DATE_TIME_FORMATS
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
@@ -252,6 +300,33 @@ mod tests {
             berlin.start_of_day(NaiveDate::from_ymd_opt(2024, 3, 31).unwrap_or_default()),
             utc("2024-03-30T23:00:00Z")
         );
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_format_strings() {
+        for text in [
+            "2024-03-05",
+            "2024-03-05 14:30",
+            "2024-03-05T14:30:59",
+            "2024-02-29 00:00:00",
+        ] {
+            assert_eq!(
+                parse_iso_fast(text),
+                parse_local_datetime_formats(text),
+                "{text}"
+            );
+            assert!(parse_iso_fast(text).is_some(), "{text}");
+        }
+        for text in [
+            "2024-02-30",
+            "2024-13-01",
+            "2024-03-05 24:00",
+            "2024-03-05 14:3x",
+            "2024/03/05",
+            "+024-03-05",
+        ] {
+            assert_eq!(parse_iso_fast(text), None, "{text}");
+        }
     }
 
     #[test]

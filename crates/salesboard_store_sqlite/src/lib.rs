@@ -13,7 +13,7 @@ const PRAGMAS: &[&str] = &[
     "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 10000",
-    "PRAGMA cache_size = -65536",
+    "PRAGMA cache_size = -262144",
     "PRAGMA temp_store = MEMORY",
 ];
 

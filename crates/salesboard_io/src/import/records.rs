@@ -127,7 +127,7 @@ impl<'a> Cells<'a> {
         self.mapping
             .columns
             .iter()
-            .zip(&self.row.cells)
+            .zip(self.row.cells.iter())
             .filter_map(|(target, cell)| match target {
                 ColumnTarget::Extra(header) if !cell.trim().is_empty() && !header.is_empty() => {
                     Some((header.clone(), cell.trim().to_string()))
@@ -140,6 +140,9 @@ impl<'a> Cells<'a> {
 
 /// Parses a whole number (`12`, `-1`, `3.0` from a spreadsheet).
 pub(crate) fn whole_number(text: &str) -> Result<i64, ValidationError> {
+    if let Ok(number) = text.trim().parse::<i64>() {
+        return Ok(number);
+    }
     let trimmed = text.trim().replace([',', '，'], "");
     trimmed
         .parse::<i64>()

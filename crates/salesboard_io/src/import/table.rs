@@ -21,8 +21,9 @@ pub struct SourceFile {
 pub struct Row {
     /// 1-based line in the CSV file (or row in the sheet); the header is line 1.
     pub line: usize,
-    /// Cells, one per header (missing trailing cells are empty).
-    pub cells: Vec<String>,
+    /// Cells, one per header (missing trailing cells are empty), in one
+    /// allocation per row.
+    pub cells: csv::StringRecord,
 }
 
 /// A file read into headers and rows of text.
@@ -115,12 +116,7 @@ fn read_csv(file: &SourceFile) -> Result<Table, String> {
             headers = record.iter().map(|h| h.trim().to_string()).collect();
             continue;
         }
-        push_row(
-            &mut rows,
-            line,
-            record.iter().map(str::to_string).collect(),
-            headers.len(),
-        );
+        push_row(&mut rows, line, record, headers.len());
     }
     Ok(Table {
         file: file.name.clone(),
@@ -130,12 +126,12 @@ fn read_csv(file: &SourceFile) -> Result<Table, String> {
     })
 }
 
-fn push_row(rows: &mut Vec<Row>, line: usize, mut cells: Vec<String>, width: usize) {
+fn push_row(rows: &mut Vec<Row>, line: usize, mut cells: csv::StringRecord, width: usize) {
     if cells.iter().all(|c| c.trim().is_empty()) {
         return;
     }
-    if cells.len() < width {
-        cells.resize(width, String::new());
+    while cells.len() < width {
+        cells.push_field("");
     }
     rows.push(Row { line, cells });
 }
@@ -159,7 +155,7 @@ fn read_xlsx(file: &SourceFile, sheet: Option<&str>) -> Result<Table, String> {
     let mut headers = Vec::new();
     let mut rows = Vec::new();
     for (index, cells) in range.rows().enumerate() {
-        let texts: Vec<String> = cells.iter().map(cell_text).collect();
+        let texts: csv::StringRecord = cells.iter().map(cell_text).collect();
         if index == 0 {
             headers = texts.iter().map(|h| h.trim().to_string()).collect();
             continue;
@@ -215,14 +211,14 @@ mod tests {
         assert_eq!(table.headers, ["a", "b"]);
         let lines: Vec<usize> = table.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 4, 6]);
-        assert_eq!(table.rows[1].cells, ["x\ny", "3"]);
-        assert_eq!(table.rows[2].cells, ["4", ""]);
+        assert_eq!(table.rows[1].cells, vec!["x\ny", "3"]);
+        assert_eq!(table.rows[2].cells, vec!["4", ""]);
     }
 
     #[test]
     fn tab_and_semicolon_separated_files_are_read() {
-        assert_eq!(csv("a\tb\n1\t2\n").rows[0].cells, ["1", "2"]);
-        assert_eq!(csv("a;b\n1,5;2\n").rows[0].cells, ["1,5", "2"]);
+        assert_eq!(csv("a\tb\n1\t2\n").rows[0].cells, vec!["1", "2"]);
+        assert_eq!(csv("a;b\n1,5;2\n").rows[0].cells, vec!["1,5", "2"]);
     }
 
     #[test]
@@ -251,10 +247,10 @@ mod tests {
             table.rows[0],
             Row {
                 line: 2,
-                cells: vec!["P-1".into(), "450.5".into()]
+                cells: csv::StringRecord::from(vec!["P-1", "450.5"])
             }
         );
-        assert_eq!(table.rows[1].cells, ["1001", "1200"]);
+        assert_eq!(table.rows[1].cells, vec!["1001", "1200"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::duplicates::{DuplicateNote, find_duplicates};
 use super::kinds::FileKind;
-use super::mapping::map_headers;
+use super::mapping::{ColumnMapping, map_headers};
 use super::problem::Problem;
 use super::records::{self, Cells};
 use super::table::{Row, Table};
@@ -253,7 +253,7 @@ fn validate_table<'a>(
             .iter()
             .map(|row| RejectedRow {
                 line: row.line,
-                cells: row.cells.clone(),
+                cells: row.cells.iter().map(str::to_string).collect(),
                 reason: reason.clone(),
             })
             .collect();
@@ -390,7 +390,7 @@ fn validate_table<'a>(
                 }
             }
         }
-        FileKind::Orders => validate_orders(table, registry, &rows_of, &mut rejected, outcome),
+        FileKind::Orders => validate_orders(table, registry, &mapping, tz, &mut rejected, outcome),
         FileKind::Payments => {
             for row in &table.rows {
                 let mut cells = rows_of(row);
@@ -513,7 +513,7 @@ fn validate_table<'a>(
         .filter_map(|row| {
             reasons.get(&row.line).map(|reason| RejectedRow {
                 line: row.line,
-                cells: row.cells.clone(),
+                cells: row.cells.iter().map(str::to_string).collect(),
                 reason: reason.clone(),
             })
         })
@@ -563,18 +563,18 @@ fn resolve_user(
 /// Orders come one row per line: rows with the same `order_id` are merged
 /// into one order, and must agree on the order's own fields. A bad line
 /// rejects its whole order, so that no order is stored with lines missing.
-fn validate_orders<'a, 'm>(
-    table: &'a Table,
+fn validate_orders(
+    table: &Table,
     registry: &mut Registry,
-    rows_of: &dyn Fn(&'a Row) -> Cells<'m>,
+    mapping: &ColumnMapping,
+    timezone: OrgTimeZone,
     rejected: &mut Vec<(usize, Vec<Problem>)>,
     outcome: &mut ImportOutcome,
 ) {
     let file = table.file.as_str();
-    let mut orders: Vec<(Order, Vec<usize>, bool)> = Vec::new();
-    let mut index_of: HashMap<String, usize> = HashMap::new();
-    for row in &table.rows {
-        let mut cells = rows_of(row);
+    // Each row on its own, in parallel: cells parsed, references checked.
+    let checked_row = |row: &Row| -> (Order, Vec<Problem>) {
+        let mut cells = Cells::new(file, row, mapping, &table.headers, timezone);
         let mut order = records::order_row(&mut cells);
         check_ref(
             &mut cells,
@@ -592,6 +592,34 @@ fn validate_orders<'a, 'm>(
             check_ref(&mut cells, &registry.products, "sku", line.sku.as_deref());
         }
         order.owner = resolve_user(&mut cells, registry, "owner", order.owner.take());
+        (order, cells.problems)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 8);
+    let chunk = table.rows.len().div_ceil(threads).max(1);
+    let checked: Vec<(Order, Vec<Problem>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = table
+            .rows
+            .chunks(chunk)
+            .map(|rows| scope.spawn(|| rows.iter().map(checked_row).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+
+    // Then in file order: rows of one order merged and compared.
+    let mut orders: Vec<(Order, Vec<usize>, bool)> = Vec::with_capacity(table.rows.len() / 2);
+    let mut index_of: HashMap<String, usize> = HashMap::with_capacity(table.rows.len() / 2);
+    for (row, (mut order, problems)) in table.rows.iter().zip(checked) {
+        let mut cells = Cells::new(file, row, mapping, &table.headers, timezone);
+        cells.problems = problems;
         let valid = cells.problems.is_empty();
         match index_of.get(&order.id) {
             Some(&index) => {
@@ -629,6 +657,8 @@ fn validate_orders<'a, 'm>(
         }
     }
     let bad_lines: HashSet<usize> = rejected.iter().map(|(line, _)| *line).collect();
+    registry.orders.added.reserve(orders.len());
+    outcome.dataset.orders.reserve(orders.len());
     for (order, lines, ok) in orders {
         if ok {
             registry.orders.added.insert(order.id.clone());

@@ -5,8 +5,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use sqlx::any::AnyArguments;
-use sqlx::query::Query;
-use sqlx::{Any, AnyConnection, AssertSqlSafe};
+use sqlx::{AnyConnection, Arguments, AssertSqlSafe};
 
 use crate::{Backend, EntityReport, StoreError};
 
@@ -39,20 +38,18 @@ impl<'a> Value<'a> {
     }
 }
 
-/// Binds values in order.
-pub(crate) fn bind_all<'q>(
-    mut query: Query<'q, Any, AnyArguments>,
-    values: &'q [Value<'q>],
-) -> Query<'q, Any, AnyArguments> {
-    for value in values {
-        query = match value {
-            Value::Text(Some(Cow::Borrowed(text))) => query.bind(*text),
-            Value::Text(Some(Cow::Owned(text))) => query.bind(text.as_str()),
-            Value::Text(None) => query.bind(None::<String>),
-            Value::Int(number) => query.bind(*number),
+/// The arguments of one statement: every value of `rows`, in order.
+fn arguments(rows: &[Vec<Value<'_>>]) -> Result<AnyArguments, StoreError> {
+    let mut arguments = AnyArguments::default();
+    for value in rows.iter().flatten() {
+        let added = match value {
+            Value::Text(Some(text)) => arguments.add(text.as_ref()),
+            Value::Text(None) => arguments.add(None::<String>),
+            Value::Int(number) => arguments.add(*number),
         };
+        added.map_err(|e| StoreError::Corrupt(format!("cannot bind a value: {e}")))?;
     }
-    query
+    Ok(arguments)
 }
 
 /// Placeholders for `rows` rows of `columns` values: `($1, $2), ($3, $4)` on
@@ -166,32 +163,39 @@ impl Table {
         }
         let started = std::time::Instant::now();
         let before = count_rows(connection, self.name).await?;
-        let width = self.width();
-        let per_statement = rows_per_statement(width);
-        let mut affected = 0_u64;
-        let mut full_batch_sql = None;
-        for chunk in rows.chunks(per_statement) {
-            let sql = if chunk.len() == per_statement {
+        let rebuilt = if backend == Backend::Sqlite && bulk_load(rows.len(), before) {
+            drop_secondary_indexes(connection, self.name).await?
+        } else {
+            Vec::new()
+        };
+        let per_statement = rows_per_statement(self.width());
+        let full_batch_sql = std::sync::OnceLock::new();
+        let affected = execute_in_chunks(connection, rows, self.width(), |count| {
+            if count == per_statement {
                 full_batch_sql
-                    .get_or_insert_with(|| self.upsert_sql(backend, per_statement))
+                    .get_or_init(|| self.upsert_sql(backend, count))
                     .clone()
             } else {
-                self.upsert_sql(backend, chunk.len())
-            };
-            let values: Vec<Value<'_>> = chunk.iter().flatten().cloned().collect();
-            debug_assert_eq!(values.len(), chunk.len() * width);
-            // Safe: built from this table's names in code and numbered placeholders.
-            let result = bind_all(sqlx::query(AssertSqlSafe(sql)), &values)
+                self.upsert_sql(backend, count)
+            }
+        })
+        .await?;
+        for (_, definition) in &rebuilt {
+            // Safe: the definition is the schema's own, read from sqlite_master.
+            sqlx::query(AssertSqlSafe(definition.clone()))
                 .execute(&mut *connection)
-                .await
-                .map_err(StoreError::classify)?;
-            affected += result.rows_affected();
+                .await?;
         }
         let after = count_rows(connection, self.name).await?;
         let created = u64::try_from(after - before).unwrap_or(0);
         let updated = affected.saturating_sub(created);
         let given = rows.len() as u64;
-        tracing::debug!(table = self.name, rows = given, elapsed_ms = started.elapsed().as_millis() as u64, "upserted");
+        tracing::debug!(
+            table = self.name,
+            rows = given,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "upserted"
+        );
         Ok(EntityReport {
             created,
             updated,
@@ -199,6 +203,38 @@ impl Table {
             removed: 0,
         })
     }
+}
+
+/// Whether a write is large enough, against the rows already stored, that
+/// building a table's secondary indexes afresh beats updating them row by row
+/// (random inserts into an index cost far more than one sort).
+fn bulk_load(given: usize, stored: i64) -> bool {
+    given >= 20_000 && given as i64 >= stored
+}
+
+/// Drops the secondary (non-unique, declared) indexes of a SQLite table in the
+/// current transaction, returning their names and definitions to recreate.
+async fn drop_secondary_indexes(
+    connection: &mut AnyConnection,
+    table: &'static str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+    )
+    .bind(table)
+    .fetch_all(&mut *connection)
+    .await?;
+    let droppable: Vec<(String, String)> = indexes
+        .into_iter()
+        .filter(|(_, definition)| !definition.to_uppercase().contains("UNIQUE"))
+        .collect();
+    for (name, _) in &droppable {
+        // Safe: the name is the schema's own, read from sqlite_master.
+        sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\"")))
+            .execute(&mut *connection)
+            .await?;
+    }
+    Ok(droppable)
 }
 
 /// `SELECT COUNT(*)` of a table named by the code (never by input).
@@ -214,25 +250,37 @@ pub(crate) async fn count_rows(
     Ok(count)
 }
 
-/// Runs `sql_for(rows)` once per chunk of `rows`, binding each chunk's values.
-pub(crate) async fn execute_in_chunks<'v>(
+/// Runs `sql_for(rows)` once per chunk of `rows`, binding each chunk's
+/// values; returns the rows affected. The next chunk's arguments are built
+/// while the database runs the current statement.
+pub(crate) async fn execute_in_chunks(
     connection: &mut AnyConnection,
-    rows: &[Vec<Value<'v>>],
+    rows: &[Vec<Value<'_>>],
     width: usize,
     sql_for: impl Fn(usize) -> String,
 ) -> Result<u64, StoreError> {
+    let prepare =
+        |chunk: &[Vec<Value<'_>>]| arguments(chunk).map(|args| (sql_for(chunk.len()), args));
+    let mut chunks = rows.chunks(rows_per_statement(width));
+    let Some(first) = chunks.next() else {
+        return Ok(0);
+    };
+    let mut current = prepare(first)?;
     let mut affected = 0;
-    for chunk in rows.chunks(rows_per_statement(width)) {
-        let sql = sql_for(chunk.len());
-        let values: Vec<Value<'_>> = chunk.iter().flatten().cloned().collect();
-        // Safe: callers build `sql` from names in code and numbered placeholders.
-        affected += bind_all(sqlx::query(AssertSqlSafe(sql)), &values)
-            .execute(&mut *connection)
-            .await
-            .map_err(StoreError::classify)?
-            .rows_affected();
+    loop {
+        let next_chunk = chunks.next();
+        let (sql, args) = current;
+        // Safe: callers build `sql` from names in code and placeholders.
+        let (result, next) = tokio::join!(
+            sqlx::query_with(AssertSqlSafe(sql), args).execute(&mut *connection),
+            async { next_chunk.map(prepare) }
+        );
+        affected += result.map_err(StoreError::classify)?.rows_affected();
+        match next {
+            Some(prepared) => current = prepared?,
+            None => return Ok(affected),
+        }
     }
-    Ok(affected)
 }
 
 #[cfg(test)]
@@ -241,7 +289,10 @@ mod tests {
 
     #[test]
     fn placeholders_number_every_value() {
-        assert_eq!(placeholders(Backend::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(
+            placeholders(Backend::Postgres, 2, 3),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
         assert_eq!(placeholders(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
         assert_eq!(placeholders(Backend::Postgres, 1, 1), "($1)");
     }

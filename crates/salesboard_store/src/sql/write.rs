@@ -183,7 +183,12 @@ pub(crate) async fn write_dataset(
 ) -> Result<WriteReport, StoreError> {
     let mut tx = pool.begin().await?;
     let report = write_all(&mut tx, backend, data, context).await?;
+    let started = std::time::Instant::now();
     tx.commit().await?;
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "committed"
+    );
     Ok(report)
 }
 
