@@ -43,12 +43,11 @@ impl Money {
             && trimmed
                 .bytes()
                 .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+            && let Ok(decimal) = Decimal::from_str(trimmed)
         {
-            if let Ok(decimal) = Decimal::from_str(trimmed) {
-                return Self::from_decimal(decimal).ok_or_else(|| {
-                    ValidationError::new(format!("\"{text}\" has more than two decimals"))
-                });
-            }
+            return Self::from_decimal(decimal).ok_or_else(|| {
+                ValidationError::new(format!("\"{text}\" has more than two decimals"))
+            });
         }
         let cleaned: String = text
             .trim()

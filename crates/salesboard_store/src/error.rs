@@ -23,11 +23,12 @@ pub enum StoreError {
 impl StoreError {
     /// Turns constraint violations into [`StoreError::Conflict`], keeping the database's words.
     pub(crate) fn classify(error: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &error {
-            if db.is_unique_violation() || db.is_foreign_key_violation() || db.is_check_violation()
-            {
-                return StoreError::Conflict(db.message().to_string());
-            }
+        if let sqlx::Error::Database(db) = &error
+            && (db.is_unique_violation()
+                || db.is_foreign_key_violation()
+                || db.is_check_violation())
+        {
+            return StoreError::Conflict(db.message().to_string());
         }
         StoreError::Database(error)
     }

@@ -71,12 +71,11 @@ pub fn normalize_header(header: &str) -> String {
         .trim_matches('*')
         .trim();
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
-        if let Some(stripped) = text.strip_suffix(close) {
-            if let Some(at) = stripped.rfind(open) {
-                if at > 0 {
-                    text = stripped[..at].trim();
-                }
-            }
+        if let Some(stripped) = text.strip_suffix(close)
+            && let Some(at) = stripped.rfind(open)
+            && at > 0
+        {
+            text = stripped[..at].trim();
         }
     }
     text.chars()

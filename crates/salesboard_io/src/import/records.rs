@@ -215,10 +215,10 @@ pub(crate) fn deal(cells: &mut Cells) -> Deal {
     let created_at = cells.timestamp("created_at", true);
     let closed_at = cells.timestamp("closed_at", false);
     let status = cells.required_parsed("status", DealStatus::parse);
-    if let (Some(created), Some(closed)) = (created_at, closed_at) {
-        if closed < created {
-            cells.problem("closed_at", "is before created_at");
-        }
+    if let (Some(created), Some(closed)) = (created_at, closed_at)
+        && closed < created
+    {
+        cells.problem("closed_at", "is before created_at");
     }
     match (status, closed_at) {
         (Some(DealStatus::Won | DealStatus::Lost), None) if cells.get("closed_at").is_none() => {
@@ -338,22 +338,22 @@ pub(crate) fn survey(cells: &mut Cells) -> Survey {
         })
         .unwrap_or(SurveyScale::Five);
     let score = cells.required_parsed("score", whole_number);
-    if let Some(score) = score {
-        if !(scale.min()..=scale.max()).contains(&score) {
-            let hint = if scale == SurveyScale::Five && score <= 10 {
-                " (set scale to 10 for a 0–10 answer)"
-            } else {
-                ""
-            };
-            cells.problem(
-                "score",
-                format!(
-                    "{score} is outside the {}–{} scale{hint}",
-                    scale.min(),
-                    scale.max()
-                ),
-            );
-        }
+    if let Some(score) = score
+        && !(scale.min()..=scale.max()).contains(&score)
+    {
+        let hint = if scale == SurveyScale::Five && score <= 10 {
+            " (set scale to 10 for a 0–10 answer)"
+        } else {
+            ""
+        };
+        cells.problem(
+            "score",
+            format!(
+                "{score} is outside the {}–{} scale{hint}",
+                scale.min(),
+                scale.max()
+            ),
+        );
     }
     Survey {
         id: cells.required("response_id"),

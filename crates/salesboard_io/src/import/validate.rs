@@ -537,10 +537,10 @@ fn join_reasons(problems: &[Problem]) -> String {
 }
 
 fn check_ref(cells: &mut Cells, ids: &Ids, field: &str, id: Option<&str>) {
-    if let Some(id) = id.filter(|id| !id.is_empty()) {
-        if let Err(reason) = ids.check(id) {
-            cells.problem(field, reason);
-        }
+    if let Some(id) = id.filter(|id| !id.is_empty())
+        && let Err(reason) = ids.check(id)
+    {
+        cells.problem(field, reason);
     }
 }
 
