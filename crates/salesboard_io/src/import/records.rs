@@ -271,6 +271,20 @@ pub(crate) fn order_row(cells: &mut Cells) -> Order {
     }
 }
 
+/// An order with no id and no lines, standing for a group without rows.
+pub(crate) fn empty_order() -> Order {
+    Order {
+        id: String::new(),
+        customer_id: String::new(),
+        owner: None,
+        ordered_at: Timestamp::from_unix_seconds(0),
+        status: OrderStatus::Completed,
+        deal_id: None,
+        lines: Vec::new(),
+        extra: Extra::new(),
+    }
+}
+
 pub(crate) fn payment(cells: &mut Cells) -> Payment {
     Payment {
         id: cells.required("payment_id"),

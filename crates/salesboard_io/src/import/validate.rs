@@ -594,15 +594,72 @@ fn validate_orders(
         order.owner = resolve_user(&mut cells, registry, "owner", order.owner.take());
         (order, cells.problems)
     };
+    // Rows grouped by order id (in order of first appearance), without copying ids.
+    let id_column = mapping.column_of("order_id");
+    let mut groups: Vec<Vec<&Row>> = Vec::with_capacity(table.rows.len() / 2);
+    let mut group_of: HashMap<&str, usize> = HashMap::with_capacity(table.rows.len() / 2);
+    for row in &table.rows {
+        let id = id_column
+            .and_then(|c| row.cells.get(c))
+            .map_or("", str::trim);
+        match group_of.get(id).filter(|_| !id.is_empty()) {
+            Some(&index) => groups[index].push(row),
+            None => {
+                group_of.insert(id, groups.len());
+                groups.push(vec![row]);
+            }
+        }
+    }
+    drop(group_of);
+
+    // Each order in parallel: its rows checked, merged, and compared with the first.
+    let checked_order = |rows: &Vec<&Row>| -> (Order, Vec<(usize, Vec<Problem>)>) {
+        let mut first: Option<(Order, usize)> = None;
+        let mut problems = Vec::new();
+        for row in rows {
+            let (mut order, mut row_problems) = checked_row(row);
+            match &mut first {
+                None => first = Some((order, row.line)),
+                Some((head, first_line)) => {
+                    if row_problems.is_empty() {
+                        let mut cells = Cells::new(file, row, mapping, &table.headers, timezone);
+                        for (field, same) in [
+                            ("customer_id", head.customer_id == order.customer_id),
+                            ("owner", head.owner == order.owner),
+                            ("ordered_at", head.ordered_at == order.ordered_at),
+                            ("status", head.status == order.status),
+                            ("deal_id", head.deal_id == order.deal_id),
+                        ] {
+                            if !same {
+                                let reason = format!(
+                                    "differs from line {first_line} of the same order \"{}\"",
+                                    order.id
+                                );
+                                cells.problem(field, reason);
+                            }
+                        }
+                        row_problems = cells.problems;
+                    }
+                    head.lines.append(&mut order.lines);
+                }
+            }
+            if !row_problems.is_empty() {
+                problems.push((row.line, row_problems));
+            }
+        }
+        let order = first
+            .map(|(order, _)| order)
+            .unwrap_or_else(|| records::empty_order());
+        (order, problems)
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8);
-    let chunk = table.rows.len().div_ceil(threads).max(1);
-    let checked: Vec<(Order, Vec<Problem>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = table
-            .rows
+    let chunk = groups.len().div_ceil(threads).max(1);
+    let checked: Vec<(Order, Vec<(usize, Vec<Problem>)>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = groups
             .chunks(chunk)
-            .map(|rows| scope.spawn(|| rows.iter().map(checked_row).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(|| part.iter().map(checked_order).collect::<Vec<_>>()))
             .collect();
         workers
             .into_iter()
@@ -614,75 +671,24 @@ fn validate_orders(
             .collect()
     });
 
-    // Then in file order: rows of one order merged and compared.
-    let mut orders: Vec<(Order, Vec<usize>, bool)> = Vec::with_capacity(table.rows.len() / 2);
-    let mut index_of: HashMap<String, usize> = HashMap::with_capacity(table.rows.len() / 2);
-    for (row, (mut order, problems)) in table.rows.iter().zip(checked) {
-        let mut cells = Cells::new(file, row, mapping, &table.headers, timezone);
-        cells.problems = problems;
-        let valid = cells.problems.is_empty();
-        match index_of.get(&order.id) {
-            Some(&index) => {
-                let (first, lines, ok) = &mut orders[index];
-                for (field, same) in [
-                    ("customer_id", first.customer_id == order.customer_id),
-                    ("owner", first.owner == order.owner),
-                    ("ordered_at", first.ordered_at == order.ordered_at),
-                    ("status", first.status == order.status),
-                    ("deal_id", first.deal_id == order.deal_id),
-                ] {
-                    if !same && valid {
-                        let first_line = lines.first().copied().unwrap_or(0);
-                        cells.problem(
-                            field,
-                            format!(
-                                "differs from line {first_line} of the same order \"{}\"",
-                                order.id
-                            ),
-                        );
-                    }
-                }
-                first.lines.append(&mut order.lines);
-                lines.push(row.line);
-                *ok &= cells.problems.is_empty();
-            }
-            None => {
-                index_of.insert(order.id.clone(), orders.len());
-                let ok = cells.problems.is_empty() && !order.id.is_empty();
-                orders.push((order, vec![row.line], ok));
-            }
-        }
-        if !cells.problems.is_empty() {
-            rejected.push((row.line, cells.problems));
-        }
-    }
-    let bad_lines: HashSet<usize> = rejected.iter().map(|(line, _)| *line).collect();
-    registry.orders.added.reserve(orders.len());
-    outcome.dataset.orders.reserve(orders.len());
-    for (order, lines, ok) in orders {
-        if ok {
+    registry.orders.added.reserve(checked.len());
+    outcome.dataset.orders.reserve(checked.len());
+    for ((order, problems), rows) in checked.into_iter().zip(&groups) {
+        if problems.is_empty() && !order.id.is_empty() {
             registry.orders.added.insert(order.id.clone());
             outcome.dataset.orders.push(order);
             continue;
         }
-        let first_bad = lines
-            .iter()
-            .find(|l| bad_lines.contains(l))
-            .copied()
-            .unwrap_or(0);
-        for line in lines.into_iter().filter(|l| !bad_lines.contains(l)) {
-            rejected.push((
-                line,
-                vec![Problem::in_row(
-                    file,
-                    line,
-                    format!(
-                        "order \"{}\" has an invalid line (line {first_bad})",
-                        order.id
-                    ),
-                )],
-            ));
+        let first_bad = problems.first().map_or(0, |(line, _)| *line);
+        let bad: HashSet<usize> = problems.iter().map(|(line, _)| *line).collect();
+        for row in rows.iter().filter(|row| !bad.contains(&row.line)) {
+            let reason = format!(
+                "order \"{}\" has an invalid line (line {first_bad})",
+                order.id
+            );
+            rejected.push((row.line, vec![Problem::in_row(file, row.line, reason)]));
         }
+        rejected.extend(problems);
         registry.orders.rejected.insert(order.id);
     }
     rejected.sort_by_key(|(line, _)| *line);
