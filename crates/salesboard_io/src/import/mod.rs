@@ -5,6 +5,7 @@ mod decode;
 mod duplicates;
 mod kinds;
 mod mapping;
+mod orders;
 mod problem;
 mod records;
 mod table;

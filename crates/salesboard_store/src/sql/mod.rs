@@ -5,6 +5,7 @@
 
 mod batch;
 mod read;
+mod tables;
 mod write;
 
 use std::time::Duration;
