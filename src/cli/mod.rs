@@ -82,7 +82,7 @@ pub enum Command {
 /// Log to stderr; `RUST_LOG` overrides `-v`.
 pub fn init_tracing(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        0 => "warn,sqlx=error",
         1 => "info",
         _ => "debug",
     };

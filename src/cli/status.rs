@@ -10,13 +10,7 @@ use super::Format;
 pub async fn run(store: &impl Store, format: Format) -> anyhow::Result<()> {
     let counts = store.counts().await?;
     if format == Format::Json {
-        let value = serde_json::json!({
-            "users": counts.users, "teams": counts.teams, "customers": counts.customers,
-            "contacts": counts.contacts, "products": counts.products, "deals": counts.deals,
-            "orders": counts.orders, "order_lines": counts.order_lines, "payments": counts.payments,
-            "activities": counts.activities, "spend": counts.spend, "surveys": counts.surveys,
-            "targets": counts.targets,
-        });
+        let value = serde_json::to_string(&counts)?;
         println!("{value}");
         return Ok(());
     }
