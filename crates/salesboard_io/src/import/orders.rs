@@ -12,6 +12,9 @@ use super::records::{self, Cells};
 use super::table::{Row, Table};
 use super::validate::{ImportOutcome, Registry, check_ref, resolve_user};
 
+/// An order built from its rows, with the problems of each bad row by line.
+type CheckedOrder = (Order, Vec<(usize, Vec<Problem>)>);
+
 /// Orders come one row per line: rows with the same `order_id` are merged
 /// into one order, and must agree on the order's own fields. A bad line
 /// rejects its whole order, so that no order is stored with lines missing.
@@ -65,7 +68,7 @@ pub(super) fn validate_orders(
     drop(group_of);
 
     // Each order in parallel: its rows checked, merged, and compared with the first.
-    let checked_order = |rows: &Vec<&Row>| -> (Order, Vec<(usize, Vec<Problem>)>) {
+    let checked_order = |rows: &Vec<&Row>| -> CheckedOrder {
         let mut first: Option<(Order, usize)> = None;
         let mut problems = Vec::new();
         for row in rows {
@@ -101,14 +104,14 @@ pub(super) fn validate_orders(
         }
         let order = first
             .map(|(order, _)| order)
-            .unwrap_or_else(|| records::empty_order());
+            .unwrap_or_else(records::empty_order);
         (order, problems)
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8);
     let chunk = groups.len().div_ceil(threads).max(1);
-    let checked: Vec<(Order, Vec<(usize, Vec<Problem>)>)> = std::thread::scope(|scope| {
+    let checked: Vec<CheckedOrder> = std::thread::scope(|scope| {
         let workers: Vec<_> = groups
             .chunks(chunk)
             .map(|part| scope.spawn(|| part.iter().map(checked_order).collect::<Vec<_>>()))
