@@ -4,6 +4,7 @@ mod bench;
 mod config;
 mod demo;
 mod import;
+mod kpi;
 mod progress;
 mod status;
 mod user;
@@ -71,6 +72,8 @@ pub enum Command {
     /// Measure speed.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Every KPI of a period (docs/kpis.md): JSON, a table or CSV.
+    Kpi(kpi::KpiArgs),
     /// Write every record as the canonical CSV files into a folder.
     Export {
         /// Folder to write into (created if missing).
@@ -120,6 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             config::run_settings(&open(&cli.db, &cli.config).await?, command).await
         }
         Command::Bench(command) => bench::run(command).await,
+        Command::Kpi(args) => kpi::run(&open(&cli.db, &cli.config).await?, args).await,
         Command::Export { dir } => status::export(&open(&cli.db, &cli.config).await?, &dir).await,
     }
 }

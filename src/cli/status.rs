@@ -30,9 +30,16 @@ pub async fn run(store: &impl Store, format: Format) -> anyhow::Result<()> {
         ("targets 目标", counts.targets),
     ];
     for (label, count) in rows {
-        println!("{label:<20}{count:>12}");
+        println!("{}{count:>12}", pad(label, 20));
     }
     Ok(())
+}
+
+/// `text` followed by spaces up to `width` columns on a terminal (Chinese
+/// characters take two).
+pub fn pad(text: &str, width: usize) -> String {
+    let shown = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
 pub async fn export(store: &impl Store, dir: &Path) -> anyhow::Result<()> {

@@ -4,6 +4,7 @@
 
 pub mod demo;
 pub mod import;
+pub mod kpi;
 pub mod settings;
 pub mod store;
 pub mod users;

@@ -6,6 +6,7 @@
 pub mod dataset;
 pub mod entities;
 pub mod known;
+pub mod kpi;
 pub mod money;
 pub mod normalize;
 pub mod period;
