@@ -152,3 +152,34 @@ fn the_time_zone_setting_decides_what_a_typed_time_means() {
     ));
     assert!(export("shanghai").contains("o3,c2,u-li,2024-02-01 07:59:00"));
 }
+
+#[test]
+fn the_dashboard_benchmark_reports_its_timings_as_json() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = sqlite_db(&dir);
+    ok(&salesboard(&db, &["import", &tiny().display().to_string()]));
+    let out = ok(&salesboard(
+        &db,
+        &[
+            "bench",
+            "dashboard",
+            "--period",
+            "2024",
+            "--runs",
+            "3",
+            "--format",
+            "json",
+        ],
+    ));
+    let result: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(
+        (result["runs"].as_i64(), result["order_lines"].as_i64()),
+        (Some(3), Some(12))
+    );
+    let (median, p90) = (
+        result["median_ms"].as_f64().unwrap_or(-1.0),
+        result["p90_ms"].as_f64().unwrap_or(-1.0),
+    );
+    assert!(median >= 0.0 && p90 >= median, "{result}");
+}

@@ -23,12 +23,89 @@ pub enum BenchCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Load the KPI input from the database (--db), then time the whole
+    /// dashboard of a period: every KPI with the rep table, CAC by channel and
+    /// the funnel, the monthly trend, and revenue by product.
+    Dashboard {
+        /// The period (2024, 2024-Q1, 2024-03).
+        #[arg(long)]
+        period: String,
+        /// Timed runs.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
-pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
+pub async fn run(
+    store: Option<&salesboard_app::AppStore>,
+    command: BenchCommand,
+) -> anyhow::Result<()> {
     match command {
         BenchCommand::Import { lines, format } => import(lines, format).await,
+        BenchCommand::Dashboard {
+            period,
+            runs,
+            format,
+        } => match store {
+            Some(store) => dashboard(store, &period, runs, format).await,
+            None => anyhow::bail!("bench dashboard needs a database"),
+        },
     }
+}
+
+/// Whether a command needs the database named by --db.
+pub fn needs_database(command: &BenchCommand) -> bool {
+    matches!(command, BenchCommand::Dashboard { .. })
+}
+
+async fn dashboard(
+    store: &impl Store,
+    period: &str,
+    runs: usize,
+    format: Format,
+) -> anyhow::Result<()> {
+    use salesboard_domain::kpi::{Dimension, kpi_report};
+    let period = salesboard_domain::Period::parse(period)?;
+    let started = Instant::now();
+    let input = salesboard_app::kpi::kpi_input(store).await?;
+    let stages = salesboard_app::kpi::stage_order(store).await?;
+    let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let order_lines = input.dataset.order_line_count();
+    let bar = progress::bar(runs as u64, "dashboard runs");
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        kpi_report(&input, period, &stages, None, &[])?;
+        kpi_report(&input, period, &stages, Some(Dimension::Month), &[])?;
+        kpi_report(&input, period, &stages, Some(Dimension::Product), &[])?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    times.sort_by(f64::total_cmp);
+    let rank = |q: f64| times[((q * times.len() as f64).ceil() as usize).clamp(1, times.len()) - 1];
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    let result = serde_json::json!({
+        "load_ms": round(load_ms),
+        "median_ms": round(rank(0.5)),
+        "p90_ms": round(rank(0.9)),
+        "runs": times.len(),
+        "order_lines": order_lines,
+    });
+    if format == Format::Json {
+        println!("{result}");
+    } else {
+        println!(
+            "{order_lines} order lines loaded in {load_ms:.0} ms; dashboard median {:.1} ms, p90 {:.1} ms over {} runs",
+            rank(0.5),
+            rank(0.9),
+            times.len()
+        );
+    }
+    Ok(())
 }
 
 /// Imports `files` and returns the seconds it took.

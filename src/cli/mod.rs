@@ -122,7 +122,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Settings(command) => {
             config::run_settings(&open(&cli.db, &cli.config).await?, command).await
         }
-        Command::Bench(command) => bench::run(command).await,
+        Command::Bench(command) => {
+            let store = match bench::needs_database(&command) {
+                true => Some(open(&cli.db, &cli.config).await?),
+                false => None,
+            };
+            bench::run(store.as_ref(), command).await
+        }
         Command::Kpi(args) => kpi::run(&open(&cli.db, &cli.config).await?, args).await,
         Command::Export { dir } => status::export(&open(&cli.db, &cli.config).await?, &dir).await,
     }
