@@ -51,7 +51,7 @@ pub async fn kpi_input(store: &impl Store) -> Result<KpiInput, KpiError> {
 
 /// The pipeline's stage codes, first stage first.
 pub async fn stage_order(store: &impl Store) -> Result<Vec<String>, KpiError> {
-    let mut stages = store.known_ids().await?.stages;
+    let mut stages = store.pipeline_stages().await?;
     stages.sort_by_key(|stage| stage.position);
     Ok(stages.into_iter().map(|stage| stage.code).collect())
 }

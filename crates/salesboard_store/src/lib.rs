@@ -82,6 +82,9 @@ pub trait Store: Send + Sync {
     /// The ids already stored.
     fn known_ids(&self) -> impl Future<Output = Result<KnownIds, StoreError>> + Send;
 
+    /// The pipeline's stages, first stage first.
+    fn pipeline_stages(&self) -> impl Future<Output = Result<Vec<StageInfo>, StoreError>> + Send;
+
     /// Name, phone and e-mail of every stored customer.
     fn customer_identities(
         &self,

@@ -15,8 +15,8 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 use crate::{
-    AuditEntry, Backend, Counts, CustomerIdentity, KnownIds, Store, StoreError, WriteContext,
-    WriteReport,
+    AuditEntry, Backend, Counts, CustomerIdentity, KnownIds, StageInfo, Store, StoreError,
+    WriteContext, WriteReport,
 };
 
 /// A store on a SQL database.
@@ -101,6 +101,10 @@ impl Store for SqlStore {
 
     async fn known_ids(&self) -> Result<KnownIds, StoreError> {
         read::known_ids(&self.pool).await
+    }
+
+    async fn pipeline_stages(&self) -> Result<Vec<StageInfo>, StoreError> {
+        read::pipeline_stages(&self.pool).await
     }
 
     async fn customer_identities(&self) -> Result<Vec<CustomerIdentity>, StoreError> {

@@ -318,20 +318,27 @@ pub(crate) async fn known_ids(pool: &AnyPool) -> Result<KnownIds, StoreError> {
         .await?
         .into_iter()
         .collect();
-    for row in all(
+    known.stages = pipeline_stages(pool).await?;
+    Ok(known)
+}
+
+/// The pipeline's stages, first stage first.
+pub(crate) async fn pipeline_stages(pool: &AnyPool) -> Result<Vec<StageInfo>, StoreError> {
+    all(
         pool,
         "SELECT code, position, label_en, label_zh FROM pipeline_stages ORDER BY position",
     )
     .await?
-    {
-        known.stages.push(StageInfo {
-            code: text(&row, "code")?,
-            position: int(&row, "position")?,
-            label_en: text(&row, "label_en")?,
-            label_zh: text(&row, "label_zh")?,
-        });
-    }
-    Ok(known)
+    .iter()
+    .map(|row| {
+        Ok(StageInfo {
+            code: text(row, "code")?,
+            position: int(row, "position")?,
+            label_en: text(row, "label_en")?,
+            label_zh: text(row, "label_zh")?,
+        })
+    })
+    .collect()
 }
 
 /// Name, phone and e-mail of every stored customer.
