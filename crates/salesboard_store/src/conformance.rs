@@ -395,7 +395,8 @@ pub async fn settings_passwords_and_known_ids(store: &impl Store) {
 }
 
 /// Expands to one `#[tokio::test]` per check, each on a fresh store made by
-/// `$open` (an async expression returning the store).
+/// `$open`: an async expression giving `Some((guard, store))`, where the guard
+/// (a temporary folder, say) lives as long as the test, or `None` to skip.
 #[macro_export]
 macro_rules! conformance_tests {
     ($open:expr) => {
@@ -413,7 +414,7 @@ macro_rules! conformance_tests {
         $(
             #[tokio::test]
             async fn $check() {
-                if let Some(store) = $open {
+                if let Some((_guard, store)) = $open {
                     $crate::conformance::$check(&store).await;
                 }
             }
