@@ -151,36 +151,7 @@ pub async fn run_import(
 ) -> Result<ImportReport, ImportError> {
     let started = std::time::Instant::now();
     let files = collect_files(&request.paths)?;
-    let mut tables: Vec<(FileKind, Table)> = Vec::new();
-    for (index, path) in files.iter().enumerate() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("?")
-            .to_string();
-        progress(ImportProgress::Reading {
-            file: name.clone(),
-            index,
-            total: files.len(),
-        });
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let table = read_table(
-            &SourceFile {
-                name: name.clone(),
-                bytes,
-            },
-            request.sheet.as_deref(),
-        )?;
-        let kind = request
-            .kind
-            .or_else(|| FileKind::from_file_name(&name))
-            .or_else(|| FileKind::from_headers(&table.headers))
-            .ok_or(ImportError::UnknownKind(name))?;
-        tables.push((kind, table));
-    }
+    let tables = read_tables(&files, request, progress)?;
     let rows = tables.iter().map(|(_, t)| t.rows.len()).sum();
     tracing::debug!(
         rows,
@@ -218,26 +189,10 @@ pub async fn run_import(
         });
     }
 
-    let mut rejected_files = Vec::new();
-    if !request.dry_run {
-        for summary in outcome.files.iter().filter(|s| !s.rejected.is_empty()) {
-            let source = files
-                .iter()
-                .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(summary.file.as_str()));
-            let stem = summary
-                .file
-                .rsplit_once('.')
-                .map_or(summary.file.as_str(), |(stem, _)| stem);
-            let dir = request
-                .rejected_dir
-                .clone()
-                .or_else(|| source.and_then(|p| p.parent().map(Path::to_path_buf)))
-                .unwrap_or_default();
-            let path = dir.join(format!("{stem}.rejected.csv"));
-            write_rejected(&path, &summary.headers, &summary.rejected)?;
-            rejected_files.push(path);
-        }
-    }
+    let rejected_files = match request.dry_run {
+        true => Vec::new(),
+        false => write_rejected_files(&files, request, &outcome.files)?,
+    };
     let written = if request.dry_run {
         None
     } else {
@@ -275,4 +230,71 @@ pub async fn run_import(
         warnings: outcome.warnings,
         duplicates: outcome.duplicates,
     })
+}
+
+/// Reads every file into a table and tells what kind of records it holds.
+fn read_tables(
+    files: &[PathBuf],
+    request: &ImportRequest,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<Vec<(FileKind, Table)>, ImportError> {
+    let mut tables = Vec::with_capacity(files.len());
+    for (index, path) in files.iter().enumerate() {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        progress(ImportProgress::Reading {
+            file: name.clone(),
+            index,
+            total: files.len(),
+        });
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let table = read_table(
+            &SourceFile {
+                name: name.clone(),
+                bytes,
+            },
+            request.sheet.as_deref(),
+        )?;
+        let kind = request
+            .kind
+            .or_else(|| FileKind::from_file_name(&name))
+            .or_else(|| FileKind::from_headers(&table.headers))
+            .ok_or(ImportError::UnknownKind(name))?;
+        tables.push((kind, table));
+    }
+    Ok(tables)
+}
+
+/// Writes each file's rejected rows to `NAME.rejected.csv`, beside the file
+/// or in the requested folder; returns the files written.
+fn write_rejected_files(
+    files: &[PathBuf],
+    request: &ImportRequest,
+    summaries: &[FileSummary],
+) -> Result<Vec<PathBuf>, ImportError> {
+    let mut written = Vec::new();
+    for summary in summaries.iter().filter(|s| !s.rejected.is_empty()) {
+        let source = files
+            .iter()
+            .find(|p| p.file_name().and_then(|n| n.to_str()) == Some(summary.file.as_str()));
+        let stem = summary
+            .file
+            .rsplit_once('.')
+            .map_or(summary.file.as_str(), |(stem, _)| stem);
+        let dir = request
+            .rejected_dir
+            .clone()
+            .or_else(|| source.and_then(|p| p.parent().map(Path::to_path_buf)))
+            .unwrap_or_default();
+        let path = dir.join(format!("{stem}.rejected.csv"));
+        write_rejected(&path, &summary.headers, &summary.rejected)?;
+        written.push(path);
+    }
+    Ok(written)
 }
