@@ -1,6 +1,7 @@
 //! The subcommands and the options they share.
 
 mod bench;
+mod clv;
 mod config;
 mod demo;
 mod import;
@@ -74,6 +75,8 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Every KPI of a period (docs/kpis.md): JSON, a table or CSV.
     Kpi(kpi::KpiArgs),
+    /// Predictive customer lifetime value (BG/NBD + Gamma-Gamma) at a cut-off date.
+    Clv(clv::ClvArgs),
     /// Write every record as the canonical CSV files into a folder.
     Export {
         /// Folder to write into (created if missing).
@@ -130,6 +133,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bench::run(store.as_ref(), command).await
         }
         Command::Kpi(args) => kpi::run(&open(&cli.db, &cli.config).await?, args).await,
+        Command::Clv(args) => clv::run(&open(&cli.db, &cli.config).await?, args).await,
         Command::Export { dir } => status::export(&open(&cli.db, &cli.config).await?, &dir).await,
     }
 }

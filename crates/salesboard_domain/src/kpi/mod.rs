@@ -20,6 +20,7 @@ pub mod customers;
 pub mod facts;
 pub mod lifetime;
 pub mod pipeline;
+pub mod predictive;
 pub mod report;
 pub mod reps;
 pub mod revenue;
