@@ -1,8 +1,11 @@
 //! `salesboard kpi`: every KPI of `docs/kpis.md` for a period, as the JSON of
-//! the output contract, a table for people, or CSV with one row per group.
+//! the output contract, a table for people, or CSV with one row per group;
+//! `salesboard kpi explain KPI` shows how one of them was computed.
+
+mod explain;
 
 use anyhow::Context;
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use salesboard_app::kpi::kpi_report;
 use salesboard_domain::Period;
 use salesboard_domain::kpi::{
@@ -11,16 +14,13 @@ use salesboard_domain::kpi::{
 use salesboard_store::Store;
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct KpiArgs {
-    /// The period: a month (2024-03), a quarter (2024-Q1) or a year (2024).
-    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
-    pub period: Option<String>,
-    /// Instead of --period: the first day, YYYY-MM-DD (with --to).
-    #[arg(long, requires = "to")]
-    pub from: Option<String>,
-    /// The day after the last one, YYYY-MM-DD (exclusive).
-    #[arg(long, requires = "from")]
-    pub to: Option<String>,
+    /// `kpi explain KPI …` instead of the whole report.
+    #[command(subcommand)]
+    pub command: Option<KpiCommand>,
+    #[command(flatten)]
+    pub period: PeriodArgs,
     /// Group by day, week, month, quarter, year, rep, team, product, category,
     /// channel, region, industry or segment.
     #[arg(long, value_name = "DIM")]
@@ -32,6 +32,47 @@ pub struct KpiArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: KpiFormat,
+}
+
+/// What `kpi` does besides the report.
+#[derive(Debug, Subcommand)]
+pub enum KpiCommand {
+    /// How one KPI was computed: the formula, the numbers, the inputs and the
+    /// records behind each input (ids, dates, amounts), to check it by hand.
+    Explain(explain::ExplainArgs),
+}
+
+/// The period of a report: `--period`, or `--from` and `--to`.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
+    /// The period: a month (2024-03), a quarter (2024-Q1) or a year (2024).
+    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// Instead of --period: the first day, YYYY-MM-DD (with --to).
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// The day after the last one, YYYY-MM-DD (exclusive).
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl PeriodArgs {
+    /// The period the options name.
+    fn resolve(&self) -> anyhow::Result<Period> {
+        Ok(match (&self.period, &self.from, &self.to) {
+            (Some(period), _, _) => Period::parse(period)?,
+            (None, Some(from), Some(to)) => period_between(from, to)?,
+            _ => anyhow::bail!("give --period, or --from and --to"),
+        })
+    }
+}
+
+/// Parses the `--filter DIM=VALUE` options.
+fn parse_filters(filters: &[String]) -> anyhow::Result<Vec<(Dimension, String)>> {
+    Ok(filters
+        .iter()
+        .map(|f| parse_filter(f))
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// How `kpi` prints.
@@ -47,21 +88,16 @@ pub enum KpiFormat {
 }
 
 pub async fn run(store: &impl Store, args: KpiArgs) -> anyhow::Result<()> {
-    let period = match (&args.period, &args.from, &args.to) {
-        (Some(period), _, _) => Period::parse(period)?,
-        (None, Some(from), Some(to)) => period_between(from, to)?,
-        _ => anyhow::bail!("give --period, or --from and --to"),
-    };
+    if let Some(KpiCommand::Explain(explain_args)) = args.command {
+        return explain::run(store, explain_args).await;
+    }
+    let period = args.period.resolve()?;
     let by = args
         .by
         .as_deref()
         .map(str::parse::<Dimension>)
         .transpose()?;
-    let filters = args
-        .filters
-        .iter()
-        .map(|f| parse_filter(f))
-        .collect::<Result<Vec<_>, _>>()?;
+    let filters = parse_filters(&args.filters)?;
     let report = kpi_report(store, period, by, &filters)
         .await
         .context("cannot compute the KPIs")?;
@@ -264,10 +300,15 @@ fn width(text: &str) -> usize {
 
 /// `34,050.50`.
 fn money(amount: Amount) -> String {
-    let text = amount.to_string();
+    grouped(&amount.to_string())
+}
+
+/// A decimal number's whole part grouped by thousands: `34,050.50`,
+/// `1,382.925`.
+fn grouped(text: &str) -> String {
     let (sign, digits) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
+        None => ("", text),
     };
     let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
     let mut grouped = String::new();

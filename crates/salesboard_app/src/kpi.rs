@@ -1,12 +1,14 @@
 //! The KPI report use case: reads the records, the stage history, the
 //! pipeline and the settings from the store and hands them to the KPI
-//! reference (`salesboard_domain::kpi`), which computes `docs/kpis.md`.
+//! reference (`salesboard_domain::kpi`), which computes `docs/kpis.md`;
+//! and "explain", which shows how one KPI of the report was computed.
 
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use salesboard_domain::Period;
 use salesboard_domain::ValidationError;
+use salesboard_domain::kpi::explain::{self, Explanation, KpiName};
 use salesboard_domain::kpi::{self, Dimension, KpiInput, KpiReport};
 use salesboard_store::{Store, StoreError};
 
@@ -37,6 +39,18 @@ pub async fn kpi_report(
     let input = kpi_input(store).await?;
     let stage_order = stage_order(store).await?;
     Ok(kpi::kpi_report(&input, period, &stage_order, by, filters)?)
+}
+
+/// How one KPI of the report for `period` and `filters` was computed: its
+/// formula, the numbers, the inputs and the records behind them.
+pub async fn explain_kpi(
+    store: &impl Store,
+    kpi: &KpiName,
+    period: Period,
+    filters: &[(Dimension, String)],
+) -> Result<Explanation, KpiError> {
+    let input = kpi_input(store).await?;
+    Ok(explain::explain_report(&input, kpi, period, filters)?)
 }
 
 /// What the KPIs are computed from, read from the store.
@@ -156,6 +170,22 @@ mod tests {
             report.totals.clv_profit.map(|a| a.to_string()).as_deref(),
             Some("19846.02")
         );
+    }
+
+    #[tokio::test]
+    async fn an_explanation_has_the_reports_value() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = tiny_store(&dir).await;
+        let explained = explain_kpi(&store, &KpiName::Cac, period("2024-Q1"), &[])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let json = serde_json::to_value(&explained).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json["value"], "3266.67");
+        assert_eq!(json["substituted"], "9800.00 / 3 = 3266.67");
+        assert_eq!(json["inputs"][1]["records"][0]["id"], "c2");
+        let outside = [(Dimension::Month, "2024-05".to_string())];
+        let refused = explain_kpi(&store, &KpiName::Cac, period("2024-Q1"), &outside).await;
+        assert!(matches!(refused, Err(KpiError::Invalid(_))));
     }
 
     #[tokio::test]

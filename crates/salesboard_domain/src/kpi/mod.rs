@@ -17,6 +17,7 @@
 
 pub mod breakdown;
 pub mod customers;
+pub mod explain;
 pub mod facts;
 pub mod lifetime;
 pub mod pipeline;
