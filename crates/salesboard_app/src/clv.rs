@@ -22,26 +22,13 @@ pub async fn predictive_clv(
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::import::{ImportRequest, run_import};
-    use crate::open_store;
+    use crate::test_support::tiny_store;
 
     #[tokio::test]
     async fn the_tiny_fixture_has_a_prediction_per_customer() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let store = open_store(&dir.path().join("clv.db").display().to_string())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tiny");
-        let request = ImportRequest {
-            paths: vec![fixture],
-            ..ImportRequest::default()
-        };
-        run_import(&store, &request, &mut |_| {})
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let store = tiny_store(&dir).await;
         let to = predictive::parse_date("2024-04-01").unwrap_or_else(|e| panic!("{e}"));
         let result = predictive_clv(&store, to, true)
             .await

@@ -97,26 +97,8 @@ fn parse_years(text: &str) -> Result<Option<Decimal>, ValidationError> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::import::{ImportRequest, run_import};
-    use crate::open_store;
-
-    async fn tiny_store(dir: &tempfile::TempDir) -> crate::AppStore {
-        let store = open_store(&dir.path().join("kpi.db").display().to_string())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tiny");
-        let request = ImportRequest {
-            paths: vec![fixture],
-            ..ImportRequest::default()
-        };
-        run_import(&store, &request, &mut |_| {})
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        store
-    }
+    use crate::test_support::tiny_store;
 
     fn period(text: &str) -> Period {
         Period::parse(text).unwrap_or_else(|e| panic!("{e}"))

@@ -10,4 +10,7 @@ pub mod settings;
 pub mod store;
 pub mod users;
 
+#[cfg(test)]
+mod test_support;
+
 pub use store::{AppStore, open_store};
