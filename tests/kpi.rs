@@ -225,3 +225,56 @@ fn filters_breakdowns_and_formats() {
     );
     assert!(!outside.status.success());
 }
+
+#[test]
+fn the_next_kpi_call_reflects_rows_imported_since_the_last() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = sqlite_db(&dir);
+    let copy = copy_tiny(dir.path());
+    // First without the March order o7 (two lines) and its survey answers.
+    let orders = std::fs::read_to_string(copy.join("orders.csv")).unwrap_or_default();
+    let without_o7: String = orders
+        .lines()
+        .filter(|l| !l.starts_with("o7,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(copy.join("orders.csv"), without_o7).unwrap_or_else(|e| panic!("{e}"));
+    let surveys = std::fs::read_to_string(copy.join("surveys.csv")).unwrap_or_default();
+    let without_o7_surveys: String = surveys
+        .lines()
+        .filter(|l| !l.contains(",o7,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(copy.join("surveys.csv"), without_o7_surveys).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(copy.join("payments.csv")).unwrap_or_else(|e| panic!("{e}"));
+    ok(&salesboard(&db, &["import", &copy.display().to_string()]));
+    let before: serde_json::Value = serde_json::from_str(&ok(&salesboard(
+        &db,
+        &["kpi", "--period", "2024-03", "--format", "json"],
+    )))
+    .unwrap_or_default();
+    assert_eq!(before["revenue"], "0.00");
+
+    ok(&salesboard(&db, &["import", &tiny().display().to_string()]));
+    let after: serde_json::Value = serde_json::from_str(&ok(&salesboard(
+        &db,
+        &["kpi", "--period", "2024-03", "--format", "json"],
+    )))
+    .unwrap_or_default();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tiny().join("expected.json")).unwrap_or_default(),
+    )
+    .unwrap_or_default();
+    for field in [
+        "revenue",
+        "orders",
+        "units",
+        "gross_profit",
+        "collected",
+        "receivable",
+        "new_customers",
+        "csat_responses",
+    ] {
+        assert_eq!(after[field], expected["2024-03"][field], "{field}");
+    }
+}
