@@ -198,3 +198,50 @@ fn targets_belong_to_a_user_by_id_or_email_or_to_a_team() {
         ]
     );
 }
+
+#[test]
+fn customers_that_look_alike_are_reported_against_the_import_and_the_store() {
+    use salesboard_domain::known::CustomerIdentity;
+    let text = "customer_id,name,created_at,phone,email\n\
+                n1,杭州茶业有限公司,2024-01-01,,\n\
+                n2,杭州茶业,2024-01-02,,\n\
+                n3,Other Ltd,2024-01-03,+86 138-0013-8000,\n\
+                n4,Fourth,2024-01-04,,Sales@Example.com\n\
+                c-1,Same id as stored,2024-01-05,13800138000,\n";
+    let stored = vec![
+        CustomerIdentity {
+            id: "c-1".into(),
+            name: "Stored".into(),
+            phone: Some("13800138000".into()),
+            email: None,
+        },
+        CustomerIdentity {
+            id: "c-2".into(),
+            name: "Stored two".into(),
+            phone: None,
+            email: Some("sales@example.com".into()),
+        },
+    ];
+    let outcome = validate(
+        &[(FileKind::Customers, table("customers.csv", text))],
+        &known(),
+        &stored,
+        &ImportOptions::default(),
+    );
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let notes: Vec<(usize, &str, &str, &str)> = outcome
+        .duplicates
+        .iter()
+        .map(|d| (d.line, d.customer_id.as_str(), d.other_id.as_str(), d.same))
+        .collect();
+    // c-1 is re-imported over itself, so its stored phone is not a duplicate of
+    // it; n3 has the same phone as c-1 once that is given again.
+    assert_eq!(
+        notes,
+        [
+            (3, "n2", "n1", "name"),
+            (5, "n4", "c-2", "email"),
+            (6, "c-1", "n3", "phone")
+        ]
+    );
+}
