@@ -1,1 +1,14 @@
-//! placeholder
+//! The fast KPI engine: the records as columns (local day numbers, exact
+//! integer amounts, dictionary-coded dimensions), sorted by day so that a
+//! period is a range, answering in one pass what the reference
+//! (`salesboard_domain::kpi`) computes record by record. It must give exactly
+//! the reference's numbers; the tests compare the two on random companies.
+//!
+//! This first part covers the additive figures of a period (revenue, orders,
+//! units, AOV, gross profit, collected, receivable, growth, new customers,
+//! spend, CAC) and the dashboard's monthly trend and revenue by rep and by
+//! product. The other KPIs still come from the reference.
+
+mod columns;
+
+pub use columns::{CoreFigures, Engine, Ranked};
