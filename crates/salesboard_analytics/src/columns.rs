@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use salesboard_domain::entities::OrderStatus;
-use salesboard_domain::kpi::{Amount, Fraction, KpiInput};
+use salesboard_domain::entities::{DealStatus, OrderStatus, SurveyScale};
+use salesboard_domain::kpi::pipeline::nearest_rank;
+use salesboard_domain::kpi::{Amount, Fraction, KpiInput, SalesCycle};
 use salesboard_domain::{Discount, Period};
 use serde::Serialize;
 
@@ -75,6 +76,15 @@ pub struct Engine {
     spend_day: Vec<i32>,
     spend_cents: Vec<i64>,
     first_order_day: Vec<i32>,
+    /// Closed deals by closing day: won or lost, and days from creation.
+    closed_day: Vec<i32>,
+    closed_won: Vec<bool>,
+    closed_lost: Vec<bool>,
+    closed_cycle: Vec<i64>,
+    /// Survey responses by day: the 0–10 scale or not, and the score.
+    survey_day: Vec<i32>,
+    survey_ten: Vec<bool>,
+    survey_score: Vec<i64>,
 }
 
 /// The additive figures of a period, as the output contract shows them.
@@ -104,6 +114,18 @@ pub struct CoreFigures {
     pub acquisition_spend: Amount,
     /// Spend per new customer.
     pub cac: Option<Amount>,
+    /// Days from creation to winning, of deals won in the period.
+    pub sales_cycle: SalesCycle,
+    /// Won / (won + lost) of deals closed in the period.
+    pub win_rate: Option<f64>,
+    /// Share of 1–5 answers of 4 or 5.
+    pub csat: Option<f64>,
+    /// Mean 1–5 answer.
+    pub csat_avg_score: Option<f64>,
+    /// 1–5 answers.
+    pub csat_responses: usize,
+    /// Share of 9–10 minus share of 0–6, on the 0–10 scale.
+    pub nps: Option<f64>,
 }
 
 /// A key with its revenue.
@@ -198,6 +220,29 @@ impl Engine {
         spend.sort_by_key(|s| s.0);
         let mut first_order_day: Vec<i32> = first_order.into_values().map(|(_, day)| day).collect();
         first_order_day.sort_unstable();
+        let mut closed: Vec<(i32, DealStatus, i64)> = data
+            .deals
+            .iter()
+            .filter_map(|deal| {
+                let closed_at = deal.closed_at?;
+                let cycle =
+                    (zone.local_date(closed_at) - zone.local_date(deal.created_at)).num_days();
+                Some((local_day(closed_at), deal.status, cycle))
+            })
+            .collect();
+        closed.sort_by_key(|c| c.0);
+        let mut surveys: Vec<(i32, bool, i64)> = data
+            .surveys
+            .iter()
+            .map(|s| {
+                (
+                    local_day(s.responded_at),
+                    s.scale == SurveyScale::Ten,
+                    s.score,
+                )
+            })
+            .collect();
+        surveys.sort_by_key(|s| s.0);
         Engine {
             lines,
             orders: orders as usize,
@@ -208,6 +253,13 @@ impl Engine {
             spend_day: spend.iter().map(|s| s.0).collect(),
             spend_cents: spend.iter().map(|s| s.1).collect(),
             first_order_day,
+            closed_day: closed.iter().map(|c| c.0).collect(),
+            closed_won: closed.iter().map(|c| c.1 == DealStatus::Won).collect(),
+            closed_lost: closed.iter().map(|c| c.1 == DealStatus::Lost).collect(),
+            closed_cycle: closed.iter().map(|c| c.2).collect(),
+            survey_day: surveys.iter().map(|s| s.0).collect(),
+            survey_ten: surveys.iter().map(|s| s.1).collect(),
+            survey_score: surveys.iter().map(|s| s.2).collect(),
         }
     }
 
@@ -273,6 +325,66 @@ impl Engine {
             new_customers,
             acquisition_spend: Amount(spend),
             cac: Amount::of(Fraction::new(spend, Decimal::from(new_customers))),
+            ..self.deals_and_surveys(period)
+        }
+    }
+
+    /// The figures of closed deals and survey answers (the rest left zero).
+    fn deals_and_surveys(&self, period: &Period) -> CoreFigures {
+        let (mut won, mut lost) = (0_usize, 0_usize);
+        let mut cycles = Vec::new();
+        for i in range(&self.closed_day, period.from, period.to) {
+            if self.closed_won[i] {
+                won += 1;
+                cycles.push(self.closed_cycle[i]);
+            } else if self.closed_lost[i] {
+                lost += 1;
+            }
+        }
+        cycles.sort_unstable();
+        let (mut five, mut satisfied, mut five_total) = (0_usize, 0_usize, 0_i64);
+        let (mut ten, mut promoters, mut detractors) = (0_usize, 0_usize, 0_usize);
+        for i in range(&self.survey_day, period.from, period.to) {
+            let score = self.survey_score[i];
+            if self.survey_ten[i] {
+                ten += 1;
+                promoters += usize::from(score >= 9);
+                detractors += usize::from(score <= 6);
+            } else {
+                five += 1;
+                satisfied += usize::from(score >= 4);
+                five_total += score;
+            }
+        }
+        let count = |n: usize| Decimal::from(n);
+        CoreFigures {
+            revenue: Amount::default(),
+            orders: 0,
+            units: 0,
+            aov: None,
+            gross_profit: Amount::default(),
+            collected: Amount::default(),
+            receivable: Amount::default(),
+            growth_rate: None,
+            yoy_growth_rate: None,
+            new_customers: 0,
+            acquisition_spend: Amount::default(),
+            cac: None,
+            sales_cycle: SalesCycle {
+                mean: Fraction::new(
+                    cycles.iter().copied().map(Decimal::from).sum::<Decimal>(),
+                    count(cycles.len()),
+                )
+                .ratio(),
+                median: nearest_rank(&cycles, 50),
+                p90: nearest_rank(&cycles, 90),
+                deals: cycles.len(),
+            },
+            win_rate: Fraction::new(count(won), count(won + lost)).ratio(),
+            csat: Fraction::new(count(satisfied), count(five)).ratio(),
+            csat_avg_score: Fraction::new(Decimal::from(five_total), count(five)).ratio(),
+            csat_responses: five,
+            nps: Fraction::new(count(promoters) - count(detractors), count(ten)).ratio(),
         }
     }
 

@@ -4,10 +4,12 @@
 //! (`salesboard_domain::kpi`) computes record by record. It must give exactly
 //! the reference's numbers; the tests compare the two on random companies.
 //!
-//! This first part covers the additive figures of a period (revenue, orders,
-//! units, AOV, gross profit, collected, receivable, growth, new customers,
-//! spend, CAC) and the dashboard's monthly trend and revenue by rep and by
-//! product. The other KPIs still come from the reference.
+//! This first part covers revenue, orders, units, AOV, gross profit,
+//! collected, receivable, growth, new customers, spend, CAC, the sales cycle,
+//! the win rate, CSAT and NPS of a period, and the dashboard's monthly trend
+//! and revenue by rep and by product. The other KPIs (CAC by channel, churn
+//! and CLV, lead conversion, the funnel, the rep table) and filters still come
+//! from the reference.
 
 mod columns;
 

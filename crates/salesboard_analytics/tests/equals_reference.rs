@@ -72,6 +72,26 @@ fn assert_same(input: &KpiInput, period: &Period) {
         (reference.growth_rate, reference.yoy_growth_rate),
         "growth in {period}"
     );
+    assert_eq!(
+        (fast.win_rate, &fast.sales_cycle),
+        (reference.win_rate, &reference.sales_cycle),
+        "deals in {period}"
+    );
+    assert_eq!(
+        (
+            fast.csat,
+            fast.csat_avg_score,
+            fast.csat_responses,
+            fast.nps
+        ),
+        (
+            reference.csat,
+            reference.csat_avg_score,
+            reference.csat_responses,
+            reference.nps
+        ),
+        "surveys in {period}"
+    );
     for month in engine.monthly_revenue(period) {
         let key = month.key.clone().unwrap_or_default();
         let whole = Period::parse(&key).unwrap_or_else(|e| panic!("{e}"));
