@@ -115,7 +115,7 @@ async fn dashboard(
     })?;
     let engine_json = serde_json::json!({
         "build_ms": round(build_ms), "median_ms": round(engine_median), "p90_ms": round(engine_p90), "runs": engine_runs,
-        "covers": "revenue, orders, units, AOV, gross profit, collected, receivable, growth, new customers, spend, CAC, sales cycle, win rate, CSAT, NPS; monthly revenue, revenue by rep, top 20 products",
+        "covers": "every KPI of the period but the funnel and the rep table; monthly revenue, revenue by rep, top 20 products",
     });
     let mut result = serde_json::json!({ "load_ms": round(load_ms), "order_lines": order_lines, "engine": engine_json });
     if !engine_only {

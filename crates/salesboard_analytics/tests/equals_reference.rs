@@ -92,6 +92,29 @@ fn assert_same(input: &KpiInput, period: &Period) {
         ),
         "surveys in {period}"
     );
+    assert_eq!(
+        fast.cac_by_channel, reference.cac_by_channel,
+        "cac_by_channel in {period}"
+    );
+    assert_eq!(
+        fast.lead_conversion_rate, reference.lead_conversion_rate,
+        "lead conversion in {period}"
+    );
+    assert_eq!(
+        (
+            fast.annual_churn_rate,
+            fast.lifespan_years,
+            fast.clv_profit,
+            fast.clv_revenue
+        ),
+        (
+            reference.annual_churn_rate,
+            reference.lifespan_years,
+            reference.clv_profit,
+            reference.clv_revenue
+        ),
+        "lifetime in {period}"
+    );
     for month in engine.monthly_revenue(period) {
         let key = month.key.clone().unwrap_or_default();
         let whole = Period::parse(&key).unwrap_or_else(|e| panic!("{e}"));
@@ -189,8 +212,10 @@ proptest! {
         year in 2022_i32..2027,
         index in any::<u32>(),
         length in 1_i64..800,
+        lifespan in prop::option::of(1_u32..40),
     ) {
-        let input = company(lines, seed, zone);
+        let mut input = company(lines, seed, zone);
+        input.customer_lifespan_years = lifespan.map(|tenths| rust_decimal::Decimal::new(i64::from(tenths), 1));
         assert_same(&input, &period(kind, year, index, length));
     }
 }

@@ -1,0 +1,365 @@
+//! The figures computed from the columns, one pass over a period's range.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use salesboard_domain::Period;
+use salesboard_domain::kpi::pipeline::nearest_rank;
+use salesboard_domain::kpi::{Amount, Fraction, SalesCycle};
+use serde::Serialize;
+
+use crate::columns::{Dictionary, Engine, MAX_LIFESPAN_YEARS, amount, range};
+
+/// The additive figures of a period, as the output contract shows them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoreFigures {
+    /// Revenue.
+    pub revenue: Amount,
+    /// Distinct orders.
+    pub orders: usize,
+    /// Units.
+    pub units: i64,
+    /// Average order value.
+    pub aov: Option<Amount>,
+    /// Gross profit.
+    pub gross_profit: Amount,
+    /// Payments received.
+    pub collected: Amount,
+    /// Billed before the end minus paid before the end.
+    pub receivable: Amount,
+    /// Against the previous period.
+    pub growth_rate: Option<f64>,
+    /// Against the same period a year earlier.
+    pub yoy_growth_rate: Option<f64>,
+    /// Customers whose first order is in the period.
+    pub new_customers: usize,
+    /// Spend dated in the period.
+    pub acquisition_spend: Amount,
+    /// Spend per new customer.
+    pub cac: Option<Amount>,
+    /// Days from creation to winning, of deals won in the period.
+    pub sales_cycle: SalesCycle,
+    /// Won / (won + lost) of deals closed in the period.
+    pub win_rate: Option<f64>,
+    /// Share of 1–5 answers of 4 or 5.
+    pub csat: Option<f64>,
+    /// Mean 1–5 answer.
+    pub csat_avg_score: Option<f64>,
+    /// 1–5 answers.
+    pub csat_responses: usize,
+    /// Share of 9–10 minus share of 0–6, on the 0–10 scale.
+    pub nps: Option<f64>,
+    /// Spend per new customer, per channel.
+    pub cac_by_channel: BTreeMap<String, Option<Amount>>,
+    /// Customers created in the period who ever bought or won a deal.
+    pub lead_conversion_rate: Option<f64>,
+    /// Share of last year's active customers not active this year.
+    pub annual_churn_rate: Option<f64>,
+    /// The setting, or 1 / churn capped at 10.
+    pub lifespan_years: Option<f64>,
+    /// Yearly profit per customer × lifespan − CAC, over the trailing year.
+    pub clv_profit: Option<Amount>,
+    /// AOV × orders per customer × lifespan, over the trailing year.
+    pub clv_revenue: Option<Amount>,
+}
+
+/// A key with its revenue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranked {
+    /// Rep id, product SKU or month (`2024-03`); `None` for records without one.
+    pub key: Option<String>,
+    /// Revenue.
+    pub revenue: Amount,
+}
+
+impl Engine {
+    fn revenue_units(&self, from: NaiveDate, to: NaiveDate) -> i128 {
+        self.lines.amount[range(&self.lines.day, from, to)]
+            .iter()
+            .sum()
+    }
+
+    fn cents(days: &[i32], cents: &[i64], from: NaiveDate, to: NaiveDate) -> Decimal {
+        Decimal::new(cents[range(days, from, to)].iter().sum(), 2)
+    }
+
+    /// The additive figures of a period.
+    pub fn figures(&self, period: &Period) -> CoreFigures {
+        let lines = range(&self.lines.day, period.from, period.to);
+        let mut seen = vec![false; self.orders];
+        let (mut revenue, mut profit, mut units, mut orders) = (0_i128, 0_i128, 0_i64, 0_usize);
+        for i in lines {
+            revenue += self.lines.amount[i];
+            profit += self.lines.profit[i];
+            units += self.lines.quantity[i];
+            let order = self.lines.order[i] as usize;
+            if !seen[order] {
+                seen[order] = true;
+                orders += 1;
+            }
+        }
+        let revenue = amount(revenue);
+        let growth = |base: Period| {
+            let before = amount(self.revenue_units(base.from, base.to));
+            Fraction::new(revenue - before, before).ratio()
+        };
+        let billed = amount(self.revenue_units(NaiveDate::MIN, period.to));
+        let paid = Self::cents(
+            &self.payment_day,
+            &self.payment_cents,
+            NaiveDate::MIN,
+            period.to,
+        );
+        let spend = Self::cents(&self.spend_day, &self.spend_cents, period.from, period.to);
+        let new_customers = range(&self.first_order_day, period.from, period.to).len();
+        CoreFigures {
+            revenue: Amount(revenue),
+            orders,
+            units,
+            aov: Amount::of(Fraction::new(revenue, Decimal::from(orders))),
+            gross_profit: Amount(amount(profit)),
+            collected: Amount(Self::cents(
+                &self.payment_day,
+                &self.payment_cents,
+                period.from,
+                period.to,
+            )),
+            receivable: Amount(billed - paid),
+            growth_rate: growth(period.previous()),
+            yoy_growth_rate: growth(period.same_period_last_year()),
+            new_customers,
+            acquisition_spend: Amount(spend),
+            cac: Amount::of(Fraction::new(spend, Decimal::from(new_customers))),
+            cac_by_channel: self.cac_by_channel(period),
+            lead_conversion_rate: self.lead_conversion_rate(period),
+            ..self.lifetime(period.to, self.deals_and_surveys(period))
+        }
+    }
+
+    fn cac_by_channel(&self, period: &Period) -> BTreeMap<String, Option<Amount>> {
+        let mut spend: BTreeMap<u32, i64> = self.spend_channels.iter().map(|c| (*c, 0)).collect();
+        for i in range(&self.spend_day, period.from, period.to) {
+            if self.spend_channel[i] != u32::MAX {
+                *spend.entry(self.spend_channel[i]).or_default() += self.spend_cents[i];
+            }
+        }
+        let mut acquired: BTreeMap<u32, usize> = BTreeMap::new();
+        for i in range(&self.first_order_day, period.from, period.to) {
+            let channel = self.first_order_channel[i];
+            if channel != u32::MAX {
+                *acquired.entry(channel).or_default() += 1;
+                spend.entry(channel).or_default();
+            }
+        }
+        spend
+            .into_iter()
+            .map(|(channel, cents)| {
+                let customers = acquired.get(&channel).copied().unwrap_or_default();
+                let name = self
+                    .channels
+                    .names
+                    .get(channel as usize)
+                    .cloned()
+                    .unwrap_or_default();
+                (
+                    name,
+                    Amount::of(Fraction::new(
+                        Decimal::new(cents, 2),
+                        Decimal::from(customers),
+                    )),
+                )
+            })
+            .collect()
+    }
+
+    fn lead_conversion_rate(&self, period: &Period) -> Option<f64> {
+        let cohort = range(&self.created_day, period.from, period.to);
+        let converted = self.created_converted[cohort.clone()]
+            .iter()
+            .filter(|c| **c)
+            .count();
+        Fraction::new(Decimal::from(converted), Decimal::from(cohort.len())).ratio()
+    }
+
+    /// Revenue, profit, orders and active customers of `[from, to)`.
+    fn year(&self, from: NaiveDate, to: NaiveDate) -> (Decimal, Decimal, usize, Vec<bool>) {
+        let (mut revenue, mut profit) = (0_i128, 0_i128);
+        let mut orders = vec![false; self.orders];
+        let mut active = vec![false; self.customers];
+        for i in range(&self.lines.day, from, to) {
+            revenue += self.lines.amount[i];
+            profit += self.lines.profit[i];
+            orders[self.lines.order[i] as usize] = true;
+            active[self.lines.customer[i] as usize] = true;
+        }
+        (
+            amount(revenue),
+            amount(profit),
+            orders.iter().filter(|o| **o).count(),
+            active,
+        )
+    }
+
+    /// Churn, lifespan and CLV over the trailing year before `to`, added to `rest`.
+    fn lifetime(&self, to: NaiveDate, rest: CoreFigures) -> CoreFigures {
+        let year_start = to - chrono::Duration::days(365);
+        let before_start = year_start - chrono::Duration::days(365);
+        let (revenue, profit, orders, active) = self.year(year_start, to);
+        let (_, _, _, active_before) = self.year(before_start, year_start);
+        let was_active = active_before.iter().filter(|a| **a).count();
+        let churned = active_before
+            .iter()
+            .zip(&active)
+            .filter(|(before, now)| **before && !**now)
+            .count();
+        let count = |n: usize| Decimal::from(n);
+        let cap = Decimal::from(MAX_LIFESPAN_YEARS);
+        let lifespan = match self.lifespan_setting {
+            Some(years) => Some(Fraction::whole(years)),
+            None if was_active == 0 => None,
+            None if count(churned) * cap <= count(was_active) => Some(Fraction::whole(cap)),
+            None => Some(Fraction::new(count(was_active), count(churned))),
+        };
+        let customers = count(active.iter().filter(|a| **a).count());
+        let spend = Self::cents(&self.spend_day, &self.spend_cents, year_start, to);
+        let new_customers = range(&self.first_order_day, year_start, to).len();
+        let cac = Fraction::new(spend, count(new_customers));
+        let clv_profit =
+            lifespan.and_then(|years| Fraction::new(profit, customers).times(years)?.minus(cac));
+        let clv_revenue = lifespan.and_then(|years| {
+            let aov = Fraction::new(revenue, count(orders));
+            aov.times(Fraction::new(count(orders), customers))?
+                .times(years)
+        });
+        CoreFigures {
+            annual_churn_rate: Fraction::new(count(churned), count(was_active)).ratio(),
+            lifespan_years: lifespan.and_then(Fraction::ratio),
+            clv_profit: clv_profit.and_then(Amount::of),
+            clv_revenue: clv_revenue.and_then(Amount::of),
+            ..rest
+        }
+    }
+
+    /// The figures of closed deals and survey answers (the rest left zero).
+    fn deals_and_surveys(&self, period: &Period) -> CoreFigures {
+        let (mut won, mut lost) = (0_usize, 0_usize);
+        let mut cycles = Vec::new();
+        for i in range(&self.closed_day, period.from, period.to) {
+            if self.closed_won[i] {
+                won += 1;
+                cycles.push(self.closed_cycle[i]);
+            } else if self.closed_lost[i] {
+                lost += 1;
+            }
+        }
+        cycles.sort_unstable();
+        let (mut five, mut satisfied, mut five_total) = (0_usize, 0_usize, 0_i64);
+        let (mut ten, mut promoters, mut detractors) = (0_usize, 0_usize, 0_usize);
+        for i in range(&self.survey_day, period.from, period.to) {
+            let score = self.survey_score[i];
+            if self.survey_ten[i] {
+                ten += 1;
+                promoters += usize::from(score >= 9);
+                detractors += usize::from(score <= 6);
+            } else {
+                five += 1;
+                satisfied += usize::from(score >= 4);
+                five_total += score;
+            }
+        }
+        let count = |n: usize| Decimal::from(n);
+        CoreFigures {
+            revenue: Amount::default(),
+            orders: 0,
+            units: 0,
+            aov: None,
+            gross_profit: Amount::default(),
+            collected: Amount::default(),
+            receivable: Amount::default(),
+            growth_rate: None,
+            yoy_growth_rate: None,
+            new_customers: 0,
+            acquisition_spend: Amount::default(),
+            cac: None,
+            sales_cycle: SalesCycle {
+                mean: Fraction::new(
+                    cycles.iter().copied().map(Decimal::from).sum::<Decimal>(),
+                    count(cycles.len()),
+                )
+                .ratio(),
+                median: nearest_rank(&cycles, 50),
+                p90: nearest_rank(&cycles, 90),
+                deals: cycles.len(),
+            },
+            win_rate: Fraction::new(count(won), count(won + lost)).ratio(),
+            csat: Fraction::new(count(satisfied), count(five)).ratio(),
+            csat_avg_score: Fraction::new(Decimal::from(five_total), count(five)).ratio(),
+            csat_responses: five,
+            nps: Fraction::new(count(promoters) - count(detractors), count(ten)).ratio(),
+            cac_by_channel: BTreeMap::new(),
+            lead_conversion_rate: None,
+            annual_churn_rate: None,
+            lifespan_years: None,
+            clv_profit: None,
+            clv_revenue: None,
+        }
+    }
+
+    /// Revenue per calendar month of the period (months clipped to it).
+    pub fn monthly_revenue(&self, period: &Period) -> Vec<Ranked> {
+        let mut months = Vec::new();
+        let mut from = period.from;
+        while from < period.to {
+            let next = NaiveDate::from_ymd_opt(from.year(), from.month(), 1)
+                .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+                .map_or(period.to, |next| next.min(period.to));
+            months.push(Ranked {
+                key: Some(format!("{}-{:02}", from.year(), from.month())),
+                revenue: Amount(amount(self.revenue_units(from, next))),
+            });
+            from = next;
+        }
+        months
+    }
+
+    /// Revenue per rep (order owner), highest first, then by key.
+    pub fn revenue_by_rep(&self, period: &Period) -> Vec<Ranked> {
+        self.ranked(period, &self.lines.owner, &self.owners, usize::MAX)
+    }
+
+    /// The `top` products by revenue, highest first, then by SKU.
+    pub fn top_products(&self, period: &Period, top: usize) -> Vec<Ranked> {
+        self.ranked(period, &self.lines.product, &self.products, top)
+    }
+
+    fn ranked(
+        &self,
+        period: &Period,
+        codes: &[u32],
+        dictionary: &Dictionary,
+        top: usize,
+    ) -> Vec<Ranked> {
+        let mut sums = vec![0_i128; dictionary.names.len() + 1];
+        for i in range(&self.lines.day, period.from, period.to) {
+            let code = codes[i];
+            let slot = if code == u32::MAX {
+                dictionary.names.len()
+            } else {
+                code as usize
+            };
+            sums[slot] += self.lines.amount[i];
+        }
+        let mut ranked: Vec<Ranked> = sums
+            .into_iter()
+            .enumerate()
+            .map(|(slot, units)| Ranked {
+                key: dictionary.names.get(slot).cloned(),
+                revenue: Amount(amount(units)),
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.revenue.cmp(&a.revenue).then_with(|| a.key.cmp(&b.key)));
+        ranked.truncate(top);
+        ranked
+    }
+}
