@@ -167,6 +167,7 @@ fn the_dashboard_benchmark_reports_its_timings_as_json() {
             "2024",
             "--runs",
             "3",
+            "--with-reference",
             "--format",
             "json",
         ],
@@ -182,4 +183,5 @@ fn the_dashboard_benchmark_reports_its_timings_as_json() {
         result["p90_ms"].as_f64().unwrap_or(-1.0),
     );
     assert!(median >= 0.0 && p90 >= median, "{result}");
+    assert_eq!(result["reference"]["runs"].as_i64(), Some(3), "{result}");
 }

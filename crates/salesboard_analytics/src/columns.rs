@@ -4,9 +4,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use salesboard_domain::Discount;
-use salesboard_domain::entities::{DealStatus, OrderStatus, SurveyScale};
+use salesboard_domain::entities::{
+    DealStatus, OrderStatus, Role, SurveyScale, TargetMetric, TargetOwnerKind,
+};
 use salesboard_domain::kpi::KpiInput;
+use salesboard_domain::{Discount, Period};
 
 /// Amounts are kept in units of 10⁻⁸ of the currency: cents × parts per
 /// million, so that `price × quantity × (1 − discount)` is an exact integer.
@@ -103,6 +105,22 @@ pub struct Engine {
     pub(crate) created_day: Vec<i32>,
     pub(crate) created_converted: Vec<bool>,
     pub(crate) lifespan_setting: Option<Decimal>,
+    /// The owner of each first order.
+    pub(crate) first_order_owner: Vec<u32>,
+    /// The owner of each closed deal.
+    pub(crate) closed_owner: Vec<u32>,
+    /// Deals by creation day, with the number of pipeline stages each reached.
+    pub(crate) created_deal_day: Vec<i32>,
+    pub(crate) created_deal_reached: Vec<usize>,
+    /// The pipeline's stage codes, first stage first.
+    pub(crate) stages: Vec<String>,
+    /// Follow-ups by day, with their owner.
+    pub(crate) activity_day: Vec<i32>,
+    pub(crate) activity_owner: Vec<u32>,
+    /// Owners (codes) of the users whose role is rep.
+    pub(crate) rep_users: Vec<u32>,
+    /// Users' revenue targets: owner, first day, day after, value in cents.
+    pub(crate) revenue_targets: Vec<(u32, i32, i32, i64)>,
 }
 
 /// One counted order line before the columns are sorted by day.
@@ -119,7 +137,7 @@ struct LineRow {
 
 impl Engine {
     /// Builds the columns from the records.
-    pub fn new(input: &KpiInput) -> Engine {
+    pub fn new(input: &KpiInput, stage_order: &[String]) -> Engine {
         let data = &input.dataset;
         let zone = input.time_zone;
         let local_day = |at| day(zone.local_date(at));
@@ -130,7 +148,7 @@ impl Engine {
             .collect();
         let (mut owners, mut products, mut customers) = Default::default();
         let mut rows: Vec<LineRow> = Vec::with_capacity(data.order_line_count());
-        let mut first_order: HashMap<&str, (i64, i32)> = HashMap::new();
+        let mut first_order: HashMap<&str, (i64, &str, i32, u32)> = HashMap::new();
         let mut orders = 0_u32;
         for order in data
             .orders
@@ -162,12 +180,18 @@ impl Engine {
                     customer,
                 });
             }
-            let at = order.ordered_at.unix_seconds();
+            // The earliest by time, then by id, as the reference decides.
+            let candidate = (
+                order.ordered_at.unix_seconds(),
+                order.id.as_str(),
+                order_day,
+                owner,
+            );
             let first = first_order
                 .entry(order.customer_id.as_str())
-                .or_insert((at, order_day));
-            if at < first.0 {
-                *first = (at, order_day);
+                .or_insert(candidate);
+            if (candidate.0, candidate.1) < (first.0, first.1) {
+                *first = candidate;
             }
             orders += 1;
         }
@@ -217,13 +241,11 @@ impl Engine {
             .iter()
             .map(|c| (c.id.as_str(), c.channel.as_deref()))
             .collect();
-        let mut firsts: Vec<(i32, u32)> = first_order
+        let mut firsts: Vec<(i32, u32, u32)> = first_order
             .iter()
-            .map(|(customer, (_, day))| {
-                (
-                    *day,
-                    channels.code(channel_of.get(customer).copied().flatten()),
-                )
+            .map(|(customer, (_, _, day, owner))| {
+                let channel = channels.code(channel_of.get(customer).copied().flatten());
+                (*day, channel, *owner)
             })
             .collect();
         firsts.sort_unstable();
@@ -241,17 +263,45 @@ impl Engine {
             .collect();
         created.sort_by_key(|c| c.0);
 
-        let mut closed: Vec<(i32, DealStatus, i64)> = data
+        let mut closed: Vec<(i32, DealStatus, i64, u32)> = data
             .deals
             .iter()
             .filter_map(|deal| {
                 let closed_at = deal.closed_at?;
                 let cycle =
                     (zone.local_date(closed_at) - zone.local_date(deal.created_at)).num_days();
-                Some((local_day(closed_at), deal.status, cycle))
+                let owner = owners.code(deal.owner.as_deref());
+                Some((local_day(closed_at), deal.status, cycle, owner))
             })
             .collect();
         closed.sort_by_key(|c| c.0);
+        let created_deals = created_deals(input, stage_order);
+        let mut activities: Vec<(i32, u32)> = data
+            .activities
+            .iter()
+            .map(|a| (local_day(a.occurred_at), owners.code(a.owner.as_deref())))
+            .collect();
+        activities.sort_by_key(|a| a.0);
+        let rep_users: Vec<u32> = data
+            .users
+            .iter()
+            .filter(|u| u.role == Role::Rep)
+            .map(|u| owners.code(Some(&u.id)))
+            .collect();
+        let revenue_targets: Vec<(u32, i32, i32, i64)> = data
+            .targets
+            .iter()
+            .filter(|t| t.owner_kind == TargetOwnerKind::User && t.metric == TargetMetric::Revenue)
+            .filter_map(|t| {
+                let period = Period::parse(&t.period).ok()?;
+                Some((
+                    owners.code(Some(&t.owner)),
+                    day(period.from),
+                    day(period.to),
+                    t.value_hundredths,
+                ))
+            })
+            .collect();
         let mut surveys: Vec<(i32, bool, i64)> = data
             .surveys
             .iter()
@@ -290,11 +340,62 @@ impl Engine {
             survey_ten: surveys.iter().map(|s| s.1).collect(),
             survey_score: surveys.iter().map(|s| s.2).collect(),
             lifespan_setting: input.customer_lifespan_years,
+            first_order_owner: firsts.iter().map(|f| f.2).collect(),
+            closed_owner: closed.iter().map(|c| c.3).collect(),
+            created_deal_day: created_deals.iter().map(|d| d.0).collect(),
+            created_deal_reached: created_deals.iter().map(|d| d.1).collect(),
+            stages: stage_order.to_vec(),
+            activity_day: activities.iter().map(|a| a.0).collect(),
+            activity_owner: activities.iter().map(|a| a.1).collect(),
+            rep_users,
+            revenue_targets,
         }
+    }
+
+    /// The id of an owner code.
+    pub(crate) fn owner_name(&self, code: u32) -> Option<&str> {
+        self.owners.names.get(code as usize).map(String::as_str)
     }
 
     /// Counted order lines in the engine.
     pub fn line_count(&self) -> usize {
         self.lines.day.len()
     }
+}
+
+/// Deals by creation day, each with how many pipeline stages it reached: a won
+/// deal all of them, any other the furthest of its current stage and the
+/// stages its history mentions.
+fn created_deals(input: &KpiInput, stage_order: &[String]) -> Vec<(i32, usize)> {
+    let position: HashMap<&str, usize> = stage_order
+        .iter()
+        .enumerate()
+        .map(|(at, code)| (code.as_str(), at + 1))
+        .collect();
+    let mut history: HashMap<&str, Vec<&str>> = HashMap::new();
+    for change in &input.stage_changes {
+        let stages = history.entry(change.deal_id.as_str()).or_default();
+        stages.extend(change.from_stage.as_deref());
+        stages.push(change.to_stage.as_str());
+    }
+    let zone = input.time_zone;
+    let mut deals: Vec<(i32, usize)> = input
+        .dataset
+        .deals
+        .iter()
+        .map(|deal| {
+            let reached = if deal.status == DealStatus::Won {
+                stage_order.len()
+            } else {
+                std::iter::once(deal.stage.as_str())
+                    .chain(history.get(deal.id.as_str()).into_iter().flatten().copied())
+                    .filter_map(|stage| position.get(stage).copied())
+                    .max()
+                    .unwrap_or(0)
+            };
+            (day(zone.local_date(deal.created_at)), reached)
+        })
+        .collect();
+    deals.sort_by_key(|d| d.0);
+    deals
 }

@@ -1,0 +1,212 @@
+//! Helpers shared by the engine's tests: random companies, the tiny fixture,
+//! and the comparison of the engine with the reference.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use chrono::NaiveDate;
+use salesboard_analytics::Engine;
+use salesboard_app::demo::{DemoConfig, generate};
+use salesboard_domain::kpi::report::kpi_figures;
+use salesboard_domain::kpi::reps::rep_table;
+use salesboard_domain::kpi::revenue::revenue;
+use salesboard_domain::kpi::{Amount, Dimension, Facts, KpiInput, Scope, View};
+use salesboard_domain::{OrgTimeZone, Period, StageChange};
+
+pub const STAGES: [&str; 5] = ["lead", "qualified", "proposal", "negotiation", "won"];
+
+pub fn company(lines: usize, seed: u64, zone: &str) -> KpiInput {
+    let mut config = DemoConfig::new(lines, seed);
+    config.timezone = zone.parse::<OrgTimeZone>().unwrap_or_default();
+    let dataset = generate(&config, &mut |_| {});
+    // Some deals once stood at another stage, which the funnel counts too.
+    let stage_changes = dataset
+        .deals
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| n % 3 == 0)
+        .map(|(n, deal)| StageChange {
+            deal_id: deal.id.clone(),
+            from_stage: Some(STAGES[(n + seed as usize) % STAGES.len()].to_string()),
+            to_stage: deal.stage.clone(),
+            changed_at: deal.created_at,
+        })
+        .collect();
+    KpiInput {
+        stage_changes,
+        dataset,
+        time_zone: config.timezone,
+        ..KpiInput::default()
+    }
+}
+
+pub fn period(kind: u8, year: i32, index: u32, length: i64) -> Period {
+    match kind {
+        0 => Period::parse(&format!("{year}")),
+        1 => Period::parse(&format!("{year}-Q{}", index % 4 + 1)),
+        2 => Period::parse(&format!("{year}-{:02}", index % 12 + 1)),
+        _ => {
+            let from =
+                NaiveDate::from_ymd_opt(year, index % 12 + 1, 1 + index % 28).unwrap_or_default();
+            Period::range(from, from + chrono::Duration::days(length))
+        }
+    }
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The engine's figures and the reference's, as JSON, field by field.
+pub fn assert_same(input: &KpiInput, period: &Period) {
+    let stages: Vec<String> = ["lead", "qualified", "proposal", "negotiation", "won"]
+        .map(String::from)
+        .to_vec();
+    let engine = Engine::new(input, &stages);
+    let facts = Facts::new(input);
+    let view = View::new(&facts, Scope::all(*period));
+    let reference = kpi_figures(&view, period, &stages);
+    let fast = engine.figures(period);
+    // Exact amounts, not only their rounding to cents.
+    assert_eq!(fast.revenue, reference.revenue, "revenue in {period}");
+    assert_eq!(
+        fast.gross_profit, reference.gross_profit,
+        "gross_profit in {period}"
+    );
+    assert_eq!(fast.collected, reference.collected, "collected in {period}");
+    assert_eq!(
+        fast.receivable, reference.receivable,
+        "receivable in {period}"
+    );
+    assert_eq!(
+        fast.acquisition_spend, reference.acquisition_spend,
+        "spend in {period}"
+    );
+    assert_eq!(
+        (fast.aov, fast.cac),
+        (reference.aov, reference.cac),
+        "aov, cac in {period}"
+    );
+    assert_eq!(
+        (fast.orders, fast.units, fast.new_customers),
+        (reference.orders, reference.units, reference.new_customers),
+        "{period}"
+    );
+    assert_eq!(
+        (fast.growth_rate, fast.yoy_growth_rate),
+        (reference.growth_rate, reference.yoy_growth_rate),
+        "growth in {period}"
+    );
+    assert_eq!(
+        (fast.win_rate, &fast.sales_cycle),
+        (reference.win_rate, &reference.sales_cycle),
+        "deals in {period}"
+    );
+    assert_eq!(
+        (
+            fast.csat,
+            fast.csat_avg_score,
+            fast.csat_responses,
+            fast.nps
+        ),
+        (
+            reference.csat,
+            reference.csat_avg_score,
+            reference.csat_responses,
+            reference.nps
+        ),
+        "surveys in {period}"
+    );
+    assert_eq!(
+        fast.cac_by_channel, reference.cac_by_channel,
+        "cac_by_channel in {period}"
+    );
+    assert_eq!(
+        fast.lead_conversion_rate, reference.lead_conversion_rate,
+        "lead conversion in {period}"
+    );
+    assert_eq!(
+        (
+            fast.annual_churn_rate,
+            fast.lifespan_years,
+            fast.clv_profit,
+            fast.clv_revenue
+        ),
+        (
+            reference.annual_churn_rate,
+            reference.lifespan_years,
+            reference.clv_profit,
+            reference.clv_revenue
+        ),
+        "lifetime in {period}"
+    );
+    assert_eq!(
+        engine.funnel(period),
+        reference.funnel,
+        "funnel in {period}"
+    );
+    assert_eq!(
+        engine.rep_table(period),
+        rep_table(&view, period),
+        "reps in {period}"
+    );
+    for month in engine.monthly_revenue(period) {
+        let key = month.key.clone().unwrap_or_default();
+        let whole = Period::parse(&key).unwrap_or_else(|e| panic!("{e}"));
+        let clipped = Period::range(whole.from.max(period.from), whole.to.min(period.to))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            month.revenue,
+            Amount(revenue(&view, &clipped)),
+            "month {key} of {period}"
+        );
+    }
+    for (dimension, ranked) in [
+        (Dimension::Rep, engine.revenue_by_rep(period)),
+        (Dimension::Product, engine.top_products(period, 20)),
+    ] {
+        for row in ranked {
+            let narrowed = view.and(dimension, row.key.as_deref());
+            assert_eq!(
+                row.revenue,
+                Amount(revenue(&narrowed, period)),
+                "{dimension:?} {:?} in {period}",
+                row.key
+            );
+        }
+    }
+}
+
+/// The hand-checked tiny fixture, read with the importer's validation.
+pub fn tiny() -> KpiInput {
+    use salesboard_domain::known::{KnownIds, StageInfo};
+    use salesboard_io::import::{FileKind, ImportOptions, SourceFile, read_table, validate};
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tiny");
+    let tables: Vec<_> = FileKind::ALL
+        .iter()
+        .filter_map(|kind| {
+            let bytes = std::fs::read(folder.join(format!("{}.csv", kind.name()))).ok()?;
+            let name = format!("{}.csv", kind.name());
+            Some((
+                *kind,
+                read_table(&SourceFile { name, bytes }, None).unwrap_or_else(|e| panic!("{e}")),
+            ))
+        })
+        .collect();
+    let stages = ["lead", "qualified", "proposal", "negotiation", "won"]
+        .iter()
+        .zip(1..)
+        .map(|(code, position)| StageInfo {
+            code: code.to_string(),
+            position,
+            label_en: code.to_string(),
+            label_zh: code.to_string(),
+        })
+        .collect();
+    let known = KnownIds {
+        stages,
+        ..KnownIds::default()
+    };
+    let outcome = validate(&tables, &known, &[], &ImportOptions::default());
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    KpiInput {
+        dataset: outcome.dataset,
+        ..KpiInput::default()
+    }
+}
