@@ -12,6 +12,7 @@
 
 mod columns;
 mod figures;
+mod report;
 mod reps;
 
 pub use columns::Engine;

@@ -141,6 +141,13 @@ pub fn assert_same(input: &KpiInput, period: &Period) {
         reference.funnel,
         "funnel in {period}"
     );
+    let whole = salesboard_domain::kpi::kpi_report(input, *period, &stages, None, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        serde_json::to_value(engine.report(period)).ok(),
+        serde_json::to_value(&whole).ok(),
+        "report of {period}"
+    );
     assert_eq!(
         engine.rep_table(period),
         rep_table(&view, period),
