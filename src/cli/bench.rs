@@ -112,7 +112,6 @@ async fn dashboard(
             engine.monthly_revenue(&period),
             engine.revenue_by_rep(&period),
             engine.top_products(&period, 20),
-            engine.funnel(&period),
             engine.rep_table(&period),
         ));
         Ok(())

@@ -6,62 +6,25 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use salesboard_domain::Period;
 use salesboard_domain::kpi::pipeline::nearest_rank;
-use salesboard_domain::kpi::{Amount, Fraction, SalesCycle};
+use salesboard_domain::kpi::{Amount, Fraction, KpiFigures, SalesCycle};
 use serde::Serialize;
 
 use crate::columns::{Dictionary, Engine, MAX_LIFESPAN_YEARS, amount, range};
 
-/// The additive figures of a period, as the output contract shows them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CoreFigures {
-    /// Revenue.
-    pub revenue: Amount,
-    /// Distinct orders.
-    pub orders: usize,
-    /// Units.
-    pub units: i64,
-    /// Average order value.
-    pub aov: Option<Amount>,
-    /// Gross profit.
-    pub gross_profit: Amount,
-    /// Payments received.
-    pub collected: Amount,
-    /// Billed before the end minus paid before the end.
-    pub receivable: Amount,
-    /// Against the previous period.
-    pub growth_rate: Option<f64>,
-    /// Against the same period a year earlier.
-    pub yoy_growth_rate: Option<f64>,
-    /// Customers whose first order is in the period.
-    pub new_customers: usize,
-    /// Spend dated in the period.
-    pub acquisition_spend: Amount,
-    /// Spend per new customer.
-    pub cac: Option<Amount>,
-    /// Days from creation to winning, of deals won in the period.
-    pub sales_cycle: SalesCycle,
-    /// Won / (won + lost) of deals closed in the period.
-    pub win_rate: Option<f64>,
-    /// Share of 1–5 answers of 4 or 5.
-    pub csat: Option<f64>,
-    /// Mean 1–5 answer.
-    pub csat_avg_score: Option<f64>,
-    /// 1–5 answers.
-    pub csat_responses: usize,
-    /// Share of 9–10 minus share of 0–6, on the 0–10 scale.
-    pub nps: Option<f64>,
-    /// Spend per new customer, per channel.
-    pub cac_by_channel: BTreeMap<String, Option<Amount>>,
-    /// Customers created in the period who ever bought or won a deal.
-    pub lead_conversion_rate: Option<f64>,
-    /// Share of last year's active customers not active this year.
-    pub annual_churn_rate: Option<f64>,
-    /// The setting, or 1 / churn capped at 10.
-    pub lifespan_years: Option<f64>,
-    /// Yearly profit per customer × lifespan − CAC, over the trailing year.
-    pub clv_profit: Option<Amount>,
-    /// AOV × orders per customer × lifespan, over the trailing year.
-    pub clv_revenue: Option<Amount>,
+/// Churn, lifespan and CLV over a trailing year.
+struct Lifetime {
+    annual_churn_rate: Option<f64>,
+    lifespan_years: Option<f64>,
+    clv_profit: Option<Amount>,
+    clv_revenue: Option<Amount>,
+}
+
+/// CSAT and NPS of a period's answers.
+struct Satisfaction {
+    csat: Option<f64>,
+    csat_avg_score: Option<f64>,
+    csat_responses: usize,
+    nps: Option<f64>,
 }
 
 /// A key with its revenue.
@@ -84,8 +47,9 @@ impl Engine {
         Decimal::new(cents[range(days, from, to)].iter().sum(), 2)
     }
 
-    /// The additive figures of a period.
-    pub fn figures(&self, period: &Period) -> CoreFigures {
+    /// Every KPI of a period without filters, as the output contract shows
+    /// them.
+    pub fn figures(&self, period: &Period) -> KpiFigures {
         let lines = range(&self.lines.day, period.from, period.to);
         let mut seen = vec![false; self.orders];
         let (mut revenue, mut profit, mut units, mut orders) = (0_i128, 0_i128, 0_i64, 0_usize);
@@ -113,7 +77,11 @@ impl Engine {
         );
         let spend = Self::cents(&self.spend_day, &self.spend_cents, period.from, period.to);
         let new_customers = range(&self.first_order_day, period.from, period.to).len();
-        CoreFigures {
+        let (sales_cycle, win_rate) = self.deals(period);
+        let satisfaction = self.satisfaction(period);
+        let lifetime = self.lifetime(period.to);
+        KpiFigures {
+            period: *period,
             revenue: Amount(revenue),
             orders,
             units,
@@ -132,8 +100,18 @@ impl Engine {
             acquisition_spend: Amount(spend),
             cac: Amount::of(Fraction::new(spend, Decimal::from(new_customers))),
             cac_by_channel: self.cac_by_channel(period),
+            annual_churn_rate: lifetime.annual_churn_rate,
+            lifespan_years: lifetime.lifespan_years,
+            clv_profit: lifetime.clv_profit,
+            clv_revenue: lifetime.clv_revenue,
+            sales_cycle,
             lead_conversion_rate: self.lead_conversion_rate(period),
-            ..self.lifetime(period.to, self.deals_and_surveys(period))
+            win_rate,
+            csat: satisfaction.csat,
+            csat_avg_score: satisfaction.csat_avg_score,
+            csat_responses: satisfaction.csat_responses,
+            nps: satisfaction.nps,
+            funnel: self.funnel(period),
         }
     }
 
@@ -201,8 +179,8 @@ impl Engine {
         )
     }
 
-    /// Churn, lifespan and CLV over the trailing year before `to`, added to `rest`.
-    fn lifetime(&self, to: NaiveDate, rest: CoreFigures) -> CoreFigures {
+    /// Churn, lifespan and CLV over the trailing year before `to`.
+    fn lifetime(&self, to: NaiveDate) -> Lifetime {
         let year_start = to - chrono::Duration::days(365);
         let before_start = year_start - chrono::Duration::days(365);
         let (revenue, profit, orders, active) = self.year(year_start, to);
@@ -232,17 +210,16 @@ impl Engine {
             aov.times(Fraction::new(count(orders), customers))?
                 .times(years)
         });
-        CoreFigures {
+        Lifetime {
             annual_churn_rate: Fraction::new(count(churned), count(was_active)).ratio(),
             lifespan_years: lifespan.and_then(Fraction::ratio),
             clv_profit: clv_profit.and_then(Amount::of),
             clv_revenue: clv_revenue.and_then(Amount::of),
-            ..rest
         }
     }
 
-    /// The figures of closed deals and survey answers (the rest left zero).
-    fn deals_and_surveys(&self, period: &Period) -> CoreFigures {
+    /// The sales cycle and win rate of deals closed in the period.
+    fn deals(&self, period: &Period) -> (SalesCycle, Option<f64>) {
         let (mut won, mut lost) = (0_usize, 0_usize);
         let mut cycles = Vec::new();
         for i in range(&self.closed_day, period.from, period.to) {
@@ -254,6 +231,22 @@ impl Engine {
             }
         }
         cycles.sort_unstable();
+        let count = |n: usize| Decimal::from(n);
+        let cycle = SalesCycle {
+            mean: Fraction::new(
+                cycles.iter().copied().map(Decimal::from).sum::<Decimal>(),
+                count(cycles.len()),
+            )
+            .ratio(),
+            median: nearest_rank(&cycles, 50),
+            p90: nearest_rank(&cycles, 90),
+            deals: cycles.len(),
+        };
+        (cycle, Fraction::new(count(won), count(won + lost)).ratio())
+    }
+
+    /// CSAT (1–5 answers) and NPS (0–10 answers) answered in the period.
+    fn satisfaction(&self, period: &Period) -> Satisfaction {
         let (mut five, mut satisfied, mut five_total) = (0_usize, 0_usize, 0_i64);
         let (mut ten, mut promoters, mut detractors) = (0_usize, 0_usize, 0_usize);
         for i in range(&self.survey_day, period.from, period.to) {
@@ -269,40 +262,11 @@ impl Engine {
             }
         }
         let count = |n: usize| Decimal::from(n);
-        CoreFigures {
-            revenue: Amount::default(),
-            orders: 0,
-            units: 0,
-            aov: None,
-            gross_profit: Amount::default(),
-            collected: Amount::default(),
-            receivable: Amount::default(),
-            growth_rate: None,
-            yoy_growth_rate: None,
-            new_customers: 0,
-            acquisition_spend: Amount::default(),
-            cac: None,
-            sales_cycle: SalesCycle {
-                mean: Fraction::new(
-                    cycles.iter().copied().map(Decimal::from).sum::<Decimal>(),
-                    count(cycles.len()),
-                )
-                .ratio(),
-                median: nearest_rank(&cycles, 50),
-                p90: nearest_rank(&cycles, 90),
-                deals: cycles.len(),
-            },
-            win_rate: Fraction::new(count(won), count(won + lost)).ratio(),
+        Satisfaction {
             csat: Fraction::new(count(satisfied), count(five)).ratio(),
             csat_avg_score: Fraction::new(Decimal::from(five_total), count(five)).ratio(),
             csat_responses: five,
             nps: Fraction::new(count(promoters) - count(detractors), count(ten)).ratio(),
-            cac_by_channel: BTreeMap::new(),
-            lead_conversion_rate: None,
-            annual_churn_rate: None,
-            lifespan_years: None,
-            clv_profit: None,
-            clv_revenue: None,
         }
     }
 

@@ -16,4 +16,4 @@ mod report;
 mod reps;
 
 pub use columns::Engine;
-pub use figures::{CoreFigures, Ranked};
+pub use figures::Ranked;
