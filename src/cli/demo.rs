@@ -37,6 +37,7 @@ pub async fn run(store: &impl Store, args: DemoArgs) -> anyhow::Result<()> {
             &WriteContext {
                 actor: None,
                 source: format!("demo --lines {} --seed {}", args.lines, args.seed),
+                record: None,
             },
         )
         .await

@@ -70,6 +70,7 @@ pub async fn run(store: &impl Store, args: ImportArgs) -> anyhow::Result<()> {
         skip_invalid: args.skip_invalid,
         rejected_dir: args.rejected_dir,
         dry_run: args.dry_run,
+        actor: None,
     };
     let spinner = progress::spinner("reading");
     let result = run_import(store, &request, &mut |step| match step {

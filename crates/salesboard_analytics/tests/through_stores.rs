@@ -19,6 +19,7 @@ async fn check(store: &impl Store) {
         let context = WriteContext {
             actor: None,
             source: "test".into(),
+            record: None,
         };
         store
             .write_dataset(&data, &context)

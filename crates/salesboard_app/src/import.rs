@@ -31,6 +31,8 @@ pub struct ImportRequest {
     pub rejected_dir: Option<PathBuf>,
     /// Check only: validate everything, write nothing.
     pub dry_run: bool,
+    /// Who imports (for the audit log); `None` for the command line.
+    pub actor: Option<String>,
 }
 
 /// A step of a long import, for a progress bar.
@@ -213,8 +215,9 @@ pub async fn run_import(
                 .write_dataset(
                     &outcome.dataset,
                     &WriteContext {
-                        actor: None,
+                        actor: request.actor.clone(),
                         source,
+                        record: None,
                     },
                 )
                 .await?,

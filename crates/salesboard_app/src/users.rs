@@ -130,6 +130,7 @@ pub async fn add_user(
             &WriteContext {
                 actor: None,
                 source: "user add".into(),
+                record: None,
             },
         )
         .await?;

@@ -18,6 +18,7 @@ fn context() -> WriteContext {
     WriteContext {
         actor: None,
         source: "conformance".into(),
+        record: None,
     }
 }
 

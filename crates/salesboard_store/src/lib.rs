@@ -7,6 +7,7 @@
 
 pub mod conformance;
 mod error;
+pub mod records;
 mod report;
 pub mod sql;
 
@@ -14,6 +15,8 @@ use std::future::Future;
 
 pub use salesboard_domain::known::{CustomerIdentity, KnownIds, StageInfo};
 use salesboard_domain::{Dataset, StageChange};
+
+use records::{ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
 
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};
@@ -35,6 +38,24 @@ pub struct WriteContext {
     pub actor: Option<String>,
     /// What is written (`import customers.csv …`, `demo`).
     pub source: String,
+    /// For a write of one record through the API: the audit entry to keep
+    /// instead of the import summary.
+    pub record: Option<RecordAudit>,
+}
+
+/// The audit of a one-record write: what it was before and after.
+#[derive(Debug, Clone, Default)]
+pub struct RecordAudit {
+    /// `create` or `update`.
+    pub action: String,
+    /// The kind of record (`customers`).
+    pub entity: String,
+    /// Its key.
+    pub entity_id: String,
+    /// JSON before the change.
+    pub before: Option<String>,
+    /// JSON after the change.
+    pub after: Option<String>,
 }
 
 /// One entry of the audit log.
@@ -113,6 +134,47 @@ pub trait Store: Send + Sync {
         key: &str,
         value: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// One page of a kind of record, limited to `scope`.
+    fn list_records(
+        &self,
+        kind: &RecordKind,
+        scope: &RowScope,
+        query: &ListQuery,
+    ) -> impl Future<Output = Result<RecordPage, StoreError>> + Send;
+
+    /// One record by key, if it exists within `scope`.
+    fn get_record(
+        &self,
+        kind: &RecordKind,
+        scope: &RowScope,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<RecordRow>, StoreError>> + Send;
+
+    /// An order's lines (fields of [`records::ORDER_LINES`]), by line number.
+    fn order_lines(
+        &self,
+        order_id: &str,
+    ) -> impl Future<Output = Result<Vec<RecordRow>, StoreError>> + Send;
+
+    /// Deletes one record and keeps `audit`, in one transaction; `false` when
+    /// it does not exist. A record others refer to is a conflict.
+    fn delete_record(
+        &self,
+        kind: &RecordKind,
+        key: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The ids of a team's users.
+    fn team_members(
+        &self,
+        team: &str,
+    ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// A number that grows with every committed change (the newest audit
+    /// entry's id): a cache built at one version is current while it stays.
+    fn change_version(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
 
     /// The newest audit entries first.
     fn audit_log(

@@ -5,6 +5,7 @@
 
 mod batch;
 mod read;
+mod records;
 mod tables;
 mod write;
 
@@ -14,6 +15,7 @@ use salesboard_domain::{Dataset, StageChange};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
+use crate::records::{ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
 use crate::{
     AuditEntry, Backend, Counts, CustomerIdentity, KnownIds, StageInfo, Store, StoreError,
     WriteContext, WriteReport,
@@ -125,6 +127,45 @@ impl Store for SqlStore {
 
     async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
         write::set_setting(&self.pool, key, value).await
+    }
+
+    async fn list_records(
+        &self,
+        kind: &RecordKind,
+        scope: &RowScope,
+        query: &ListQuery,
+    ) -> Result<RecordPage, StoreError> {
+        records::list(&self.pool, kind, scope, query).await
+    }
+
+    async fn get_record(
+        &self,
+        kind: &RecordKind,
+        scope: &RowScope,
+        key: &str,
+    ) -> Result<Option<RecordRow>, StoreError> {
+        records::get(&self.pool, kind, scope, key).await
+    }
+
+    async fn order_lines(&self, order_id: &str) -> Result<Vec<RecordRow>, StoreError> {
+        records::order_lines(&self.pool, order_id).await
+    }
+
+    async fn delete_record(
+        &self,
+        kind: &RecordKind,
+        key: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        records::delete(&self.pool, kind, key, audit).await
+    }
+
+    async fn team_members(&self, team: &str) -> Result<Vec<String>, StoreError> {
+        records::team_members(&self.pool, team).await
+    }
+
+    async fn change_version(&self) -> Result<i64, StoreError> {
+        records::change_version(&self.pool).await
     }
 
     async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {

@@ -405,6 +405,22 @@ async fn insert_audit(
     context: &WriteContext,
     report: &WriteReport,
 ) -> Result<(), StoreError> {
+    if let Some(record) = &context.record {
+        sqlx::query(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(Timestamp::now().unix_seconds())
+        .bind(context.actor.as_deref())
+        .bind(record.action.as_str())
+        .bind(record.entity.as_str())
+        .bind(record.entity_id.as_str())
+        .bind(record.before.as_deref())
+        .bind(record.after.as_deref())
+        .execute(tx)
+        .await?;
+        return Ok(());
+    }
     let summary = serde_json::json!({ "source": context.source, "report": report });
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json) \
@@ -442,12 +458,24 @@ pub(crate) async fn set_password_hash(
 
 /// Sets an organization setting.
 pub(crate) async fn set_setting(pool: &AnyPool, key: &str, value: &str) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )
     .bind(key)
     .bind(value)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    // A setting (the time zone) changes the KPIs: it is a change like any other.
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json) \
+         VALUES ($1, NULL, 'update', 'settings', $2, NULL, $3)",
+    )
+    .bind(Timestamp::now().unix_seconds())
+    .bind(key)
+    .bind(value)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

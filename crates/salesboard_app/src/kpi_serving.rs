@@ -1,0 +1,187 @@
+//! KPIs for a running server: the engine is built once and kept current (the
+//! store's change version, the newest audit entry, tells when a write has
+//! committed, from this process or any other), and every caller gets the KPIs
+//! of exactly the records they may read.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use salesboard_analytics::{Engine, Ranked};
+use salesboard_domain::Period;
+use salesboard_domain::kpi::explain::{self, Explanation, KpiName};
+use salesboard_domain::kpi::{self, Dimension, KpiInput, KpiReport};
+use salesboard_store::Store;
+use salesboard_store::records::RowScope;
+use serde::Serialize;
+use tokio::sync::Mutex;
+
+use crate::kpi::{KpiError, kpi_input, stage_order};
+use crate::kpi_scope::visible_input;
+use crate::policy::{self, Action, Actor, Denied, Reach};
+
+/// The records and the engine at one change version.
+#[derive(Debug)]
+pub struct KpiSnapshot {
+    /// The store's change version they were read at.
+    pub version: i64,
+    /// Every record.
+    pub input: KpiInput,
+    /// The pipeline's stages, first first.
+    pub stage_order: Vec<String>,
+    /// The engine over every record.
+    pub engine: Engine,
+    /// How long reading and building took.
+    pub build_ms: u128,
+}
+
+/// The engine, rebuilt when the store has changed since it was built.
+#[derive(Debug, Default)]
+pub struct KpiCache {
+    current: Mutex<Option<Arc<KpiSnapshot>>>,
+}
+
+impl KpiCache {
+    /// An empty cache; the first request builds the engine.
+    pub fn new() -> Self {
+        KpiCache::default()
+    }
+
+    /// The snapshot of the store as it is now: the cached one when nothing
+    /// has been written since, else a new one (one build at a time).
+    pub async fn current(&self, store: &impl Store) -> Result<Arc<KpiSnapshot>, KpiError> {
+        let version = store.change_version().await?;
+        let mut current = self.current.lock().await;
+        if let Some(snapshot) = current.as_ref().filter(|s| s.version == version) {
+            return Ok(Arc::clone(snapshot));
+        }
+        let started = Instant::now();
+        let input = kpi_input(store).await?;
+        let stage_order = stage_order(store).await?;
+        let (input, stage_order, engine) = tokio::task::spawn_blocking(move || {
+            let engine = Engine::new(&input, &stage_order);
+            (input, stage_order, engine)
+        })
+        .await
+        .map_err(|e| KpiError::Invalid(salesboard_domain::ValidationError::new(e.to_string())))?;
+        let snapshot = Arc::new(KpiSnapshot {
+            version,
+            input,
+            stage_order,
+            engine,
+            build_ms: started.elapsed().as_millis(),
+        });
+        tracing::info!(
+            version,
+            build_ms = snapshot.build_ms as u64,
+            "KPI engine built"
+        );
+        *current = Some(Arc::clone(&snapshot));
+        Ok(snapshot)
+    }
+}
+
+/// Why a caller's KPIs could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeKpiError {
+    /// The KPIs failed.
+    #[error(transparent)]
+    Kpi(#[from] KpiError),
+    /// The policy refused.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+}
+
+/// The records the actor's KPIs cover: `None` for every record.
+async fn caller_input(
+    store: &impl Store,
+    snapshot: &KpiSnapshot,
+    actor: &Actor,
+) -> Result<Option<KpiInput>, ServeKpiError> {
+    let scope = policy::scope_named(store, actor, "customers", Action::Read).await?;
+    let spend_visible = policy::reach(actor.role, "spend", Action::Read) != Reach::Never;
+    if scope == RowScope::All && spend_visible {
+        return Ok(None);
+    }
+    Ok(Some(visible_input(&snapshot.input, &scope, spend_visible)))
+}
+
+/// Every KPI of `period` over what the actor may read, with groups and filters.
+pub async fn report(
+    store: &impl Store,
+    cache: &KpiCache,
+    actor: &Actor,
+    period: Period,
+    by: Option<Dimension>,
+    filters: &[(Dimension, String)],
+) -> Result<KpiReport, ServeKpiError> {
+    let snapshot = cache.current(store).await?;
+    let own = caller_input(store, &snapshot, actor).await?;
+    let input = own.as_ref().unwrap_or(&snapshot.input);
+    if by.is_none() && filters.is_empty() {
+        return Ok(match &own {
+            None => snapshot.engine.report(&period),
+            Some(input) => Engine::new(input, &snapshot.stage_order).report(&period),
+        });
+    }
+    Ok(
+        kpi::kpi_report(input, period, &snapshot.stage_order, by, filters)
+            .map_err(KpiError::from)?,
+    )
+}
+
+/// How one KPI was computed, over what the actor may read.
+pub async fn explain(
+    store: &impl Store,
+    cache: &KpiCache,
+    actor: &Actor,
+    kpi: &KpiName,
+    period: Period,
+    filters: &[(Dimension, String)],
+) -> Result<Explanation, ServeKpiError> {
+    let snapshot = cache.current(store).await?;
+    let own = caller_input(store, &snapshot, actor).await?;
+    let input = own.as_ref().unwrap_or(&snapshot.input);
+    Ok(explain::explain_report(input, kpi, period, filters).map_err(KpiError::from)?)
+}
+
+/// Everything the dashboard shows for a period, in one answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// Every KPI, the rep table and the funnel.
+    pub kpis: KpiReport,
+    /// Revenue per month of the period.
+    pub monthly_revenue: Vec<Ranked>,
+    /// Revenue per month of the same period a year before.
+    pub monthly_revenue_last_year: Vec<Ranked>,
+    /// The 20 products with the most revenue.
+    pub top_products: Vec<Ranked>,
+    /// The store's change version the numbers are from.
+    pub version: i64,
+}
+
+/// The dashboard of `period` over what the actor may read.
+pub async fn dashboard(
+    store: &impl Store,
+    cache: &KpiCache,
+    actor: &Actor,
+    period: Period,
+) -> Result<Dashboard, ServeKpiError> {
+    let snapshot = cache.current(store).await?;
+    let own = caller_input(store, &snapshot, actor).await?;
+    let scoped;
+    let engine = match &own {
+        None => &snapshot.engine,
+        Some(input) => {
+            scoped = Engine::new(input, &snapshot.stage_order);
+            &scoped
+        }
+    };
+    let last_year = period.same_period_last_year();
+    Ok(Dashboard {
+        kpis: engine.report(&period),
+        monthly_revenue: engine.monthly_revenue(&period),
+        monthly_revenue_last_year: engine.monthly_revenue(&last_year),
+        top_products: engine.top_products(&period, 20),
+        version: snapshot.version,
+    })
+}
