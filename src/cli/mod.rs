@@ -7,6 +7,7 @@ mod demo;
 mod import;
 mod kpi;
 mod progress;
+mod serve;
 mod status;
 mod user;
 
@@ -77,6 +78,8 @@ pub enum Command {
     Kpi(kpi::KpiArgs),
     /// Predictive customer lifetime value (BG/NBD + Gamma-Gamma) at a cut-off date.
     Clv(clv::ClvArgs),
+    /// Run the web server (JSON API) until SIGTERM or Ctrl-C.
+    Serve(serve::ServeArgs),
     /// Write every record as the canonical CSV files into a folder.
     Export {
         /// Folder to write into (created if missing).
@@ -134,6 +137,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Kpi(args) => kpi::run(&open(&cli.db, &cli.config).await?, args).await,
         Command::Clv(args) => clv::run(&open(&cli.db, &cli.config).await?, args).await,
+        Command::Serve(args) => serve::run(open(&cli.db, &cli.config).await?, args).await,
         Command::Export { dir } => status::export(&open(&cli.db, &cli.config).await?, &dir).await,
     }
 }

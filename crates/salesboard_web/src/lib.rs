@@ -1,1 +1,160 @@
-//! placeholder
+//! The web server: the JSON API under `/api/v1` (with its OpenAPI document),
+//! sessions and API tokens, security headers, and readiness. Handlers only
+//! call `salesboard_app`; the policy is applied there.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod security;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, patch, post};
+use salesboard_app::AppStore;
+use salesboard_app::auth::LoginLimiter;
+use salesboard_app::kpi_serving::KpiCache;
+use serde_json::{Map, Value, json};
+use tokio::sync::Mutex;
+use tower_http::trace::TraceLayer;
+
+use crate::api::admin::{ImportJobs, MAX_UPLOAD_BYTES};
+use crate::error::ApiError;
+use crate::routes::{Endpoint, routes};
+
+/// What every request handler shares.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: AppStore,
+    /// The KPI engine, kept current.
+    pub kpis: Arc<KpiCache>,
+    /// Login attempts, per address and per account.
+    pub limiter: Arc<LoginLimiter>,
+    /// Imports started through the API.
+    pub imports: ImportJobs,
+    /// Whether start-up (migrations, the KPI engine) is done.
+    pub ready: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// A state over an opened (migrated) store; not ready until [`AppState::warm_up`].
+    pub fn new(store: AppStore) -> Self {
+        AppState {
+            store,
+            kpis: Arc::new(KpiCache::new()),
+            limiter: Arc::new(LoginLimiter::default()),
+            imports: Arc::new(Mutex::new(HashMap::new())),
+            ready: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Builds the KPI engine, then reports ready.
+    pub async fn warm_up(&self) -> Result<(), salesboard_app::kpi::KpiError> {
+        self.kpis.current(&self.store).await?;
+        self.ready.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// A record changed through the API.
+    pub(crate) async fn changed(&self, kind: &str, event: &str, record: &Map<String, Value>) {
+        tracing::info!(kind, event, "record changed");
+        let _ = record;
+    }
+
+    /// An import finished.
+    pub(crate) async fn imported(&self) {
+        tracing::info!("import finished");
+    }
+}
+
+async fn health(State(app): State<AppState>) -> Response {
+    if app.ready.load(Ordering::SeqCst) {
+        Json(json!({"status": "ready"})).into_response()
+    } else {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "starting",
+            "migrations or the KPI engine are still loading",
+        )
+        .into_response()
+    }
+}
+
+async fn openapi_document() -> Response {
+    Json(openapi::document()).into_response()
+}
+
+async fn no_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "no_route", "no such route")
+}
+
+fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
+    use api::{admin, kpis, records};
+    match endpoint {
+        Endpoint::Health => get(health),
+        Endpoint::OpenApi => get(openapi_document),
+        Endpoint::Login => post(auth::login),
+        Endpoint::Logout => post(auth::logout),
+        Endpoint::Me => get(auth::me),
+        Endpoint::List(kind) => get(move |s, c, q| records::list(kind, s, c, q)),
+        Endpoint::Get(kind) => get(move |s, c, p| records::get(kind, s, c, p)),
+        Endpoint::Create(kind) => post(move |s, c, b| records::create(kind, s, c, b)),
+        Endpoint::Update(kind) => patch(move |s, c, p, b| records::update(kind, s, c, p, b)),
+        Endpoint::Delete(kind) => delete(move |s, c, p| records::delete(kind, s, c, p)),
+        Endpoint::Kpis => get(kpis::report),
+        Endpoint::Explain => get(kpis::explain),
+        Endpoint::Dashboard => get(kpis::dashboard),
+        Endpoint::ImportUpload => post(admin::upload),
+        Endpoint::ImportStatus => get(admin::status),
+        Endpoint::Audit => get(admin::audit),
+    }
+}
+
+/// The whole application: every route of [`routes::routes`], with
+/// authentication, security headers and request logs.
+pub fn router(state: AppState) -> Router {
+    let mut by_path: Vec<(String, MethodRouter<AppState>)> = Vec::new();
+    for route in routes() {
+        let method_router = handler(route.endpoint);
+        match by_path.iter_mut().find(|(path, _)| *path == route.path) {
+            Some((_, existing)) => *existing = std::mem::take(existing).merge(method_router),
+            None => by_path.push((route.path.clone(), method_router)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, method_router) in by_path {
+        router = router.route(&path, method_router);
+    }
+    router
+        .fallback(no_route)
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` resolves, then finishes the
+/// requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

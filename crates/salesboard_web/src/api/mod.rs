@@ -1,0 +1,5 @@
+//! The JSON API under `/api/v1`.
+
+pub mod admin;
+pub mod kpis;
+pub mod records;

@@ -1,0 +1,317 @@
+//! The OpenAPI 3.1 document, generated from the route list and the record
+//! kinds' field descriptions, so it cannot drift from what the server does.
+
+use salesboard_app::records::json_type;
+use salesboard_store::records::{FieldType, ORDER_LINES, ORDERS, RecordKind, kind_named};
+use serde_json::{Map, Value, json};
+
+use crate::routes::{Access, Endpoint, Route, routes};
+
+fn field_schema(ty: FieldType, read_only: bool) -> Value {
+    let mut schema = match ty {
+        FieldType::Money => {
+            json!({"type": ["string", "null"], "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$", "description": "money, exact decimal"})
+        }
+        FieldType::Discount => {
+            json!({"type": ["string", "null"], "pattern": "^(0(\\.[0-9]{1,6})?|1(\\.0+)?)$", "description": "discount as a fraction, 0 to 1"})
+        }
+        FieldType::Instant => {
+            json!({"type": ["string", "null"], "description": "RFC 3339, or a local time YYYY-MM-DD HH:MM:SS in the organization's time zone"})
+        }
+        FieldType::Date => json!({"type": ["string", "null"], "format": "date"}),
+        other => json!({"type": [json_type(other), "null"]}),
+    };
+    if read_only {
+        schema["readOnly"] = json!(true);
+    }
+    schema
+}
+
+fn record_schema(kind: &RecordKind, for_write: bool) -> Value {
+    let mut properties = Map::new();
+    for field in kind.fields {
+        if for_write && !field.writable {
+            continue;
+        }
+        properties.insert(field.name.into(), field_schema(field.ty, !field.writable));
+    }
+    if kind.name == ORDERS.name {
+        let mut line = Map::new();
+        for field in ORDER_LINES.fields.iter().filter(|f| f.name != "order_id") {
+            line.insert(field.name.into(), field_schema(field.ty, false));
+        }
+        properties.insert(
+            "lines".into(),
+            json!({"type": "array", "items": {"type": "object", "properties": line}}),
+        );
+    }
+    let mut schema = json!({"type": "object", "properties": properties});
+    if for_write {
+        schema["additionalProperties"] = json!(false);
+    } else {
+        schema["required"] = json!(kind.fields.iter().map(|f| f.name).collect::<Vec<_>>());
+    }
+    schema
+}
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+}
+
+fn json_response(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn query(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn operation(route: &Route) -> Value {
+    let kind_ref = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let mut parameters = Vec::new();
+    if route.path.contains("{id}") {
+        parameters.push(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1}}));
+    }
+    if route.path.contains("{kpi}") {
+        parameters.push(
+            json!({"name": "kpi", "in": "path", "required": true, "schema": {"type": "string"}}),
+        );
+    }
+    let mut responses = Map::new();
+    let mut body = None;
+    match route.endpoint {
+        Endpoint::Health => {
+            responses.insert(
+                "200".into(),
+                json_response("ready", json!({"type": "object"})),
+            );
+            responses.insert("503".into(), error_response("not ready yet"));
+        }
+        Endpoint::OpenApi => {
+            responses.insert(
+                "200".into(),
+                json_response("this document", json!({"type": "object"})),
+            );
+        }
+        Endpoint::Login => {
+            body = Some(
+                json!({"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}),
+            );
+            responses.insert(
+                "200".into(),
+                json_response("signed in; the session cookie is set", kind_ref("Me")),
+            );
+            responses.insert("401".into(), error_response("wrong e-mail or password"));
+            responses.insert("429".into(), error_response("too many attempts"));
+        }
+        Endpoint::Logout => {
+            responses.insert("204".into(), json!({"description": "signed out"}));
+        }
+        Endpoint::Me => {
+            responses.insert(
+                "200".into(),
+                json_response("the signed-in user", kind_ref("Me")),
+            );
+        }
+        Endpoint::List(name) => {
+            parameters.extend([
+                query(
+                    "page",
+                    "page, from 1",
+                    json!({"type": "integer", "minimum": 1}),
+                ),
+                query(
+                    "per_page",
+                    "records per page",
+                    json!({"type": "integer", "minimum": 1, "maximum": 500}),
+                ),
+                query(
+                    "sort",
+                    "a field, or -field for descending",
+                    json!({"type": "string"}),
+                ),
+                query(
+                    "q",
+                    "text searched in the text fields",
+                    json!({"type": "string"}),
+                ),
+            ]);
+            if let Some(kind) = kind_named(name) {
+                for field in kind.fields {
+                    parameters.push(query(
+                        field.name,
+                        "keep records with this value (empty: without one)",
+                        json!({"type": "string"}),
+                    ));
+                }
+            }
+            responses.insert("200".into(), json_response("a page", json!({
+                "type": "object", "required": ["items", "total", "page", "per_page"],
+                "properties": {"items": {"type": "array", "items": kind_ref(name)}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}}
+            })));
+        }
+        Endpoint::Get(name) => {
+            responses.insert("200".into(), json_response("the record", kind_ref(name)));
+            responses.insert(
+                "404".into(),
+                error_response("no such record, or not yours to see"),
+            );
+        }
+        Endpoint::Create(name) => {
+            body = Some(kind_ref(&format!("{name}_write")));
+            responses.insert("201".into(), json_response("created", kind_ref(name)));
+            responses.insert("409".into(), error_response("the id is taken"));
+        }
+        Endpoint::Update(name) => {
+            body = Some(kind_ref(&format!("{name}_write")));
+            responses.insert("200".into(), json_response("changed", kind_ref(name)));
+            responses.insert(
+                "404".into(),
+                error_response("no such record, or not yours to change"),
+            );
+            responses.insert("409".into(), error_response("conflicts with other records"));
+        }
+        Endpoint::Delete(_) => {
+            responses.insert("204".into(), json!({"description": "deleted"}));
+            responses.insert(
+                "404".into(),
+                error_response("no such record, or not yours to delete"),
+            );
+            responses.insert("409".into(), error_response("other records refer to it"));
+        }
+        Endpoint::Kpis | Endpoint::Explain | Endpoint::Dashboard => {
+            parameters.extend([
+                query(
+                    "period",
+                    "2024, 2024-Q1 or 2024-03",
+                    json!({"type": "string"}),
+                ),
+                query(
+                    "from",
+                    "first day, YYYY-MM-DD (with to)",
+                    json!({"type": "string", "format": "date"}),
+                ),
+                query(
+                    "to",
+                    "day after the last, YYYY-MM-DD",
+                    json!({"type": "string", "format": "date"}),
+                ),
+            ]);
+            if route.endpoint != Endpoint::Dashboard {
+                parameters.extend([query(
+                    "filter",
+                    "DIM=VALUE, repeatable",
+                    json!({"type": "string"}),
+                )]);
+            }
+            if route.endpoint == Endpoint::Kpis {
+                parameters.push(query(
+                    "by",
+                    "group by a dimension",
+                    json!({"type": "string"}),
+                ));
+            }
+            if route.endpoint == Endpoint::Explain {
+                parameters.push(query(
+                    "channel",
+                    "for cac_by_channel",
+                    json!({"type": "string"}),
+                ));
+                parameters.push(query("rep", "for rep.* fields", json!({"type": "string"})));
+            }
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "the numbers (docs/kpis.md, output contract)",
+                    json!({"type": "object"}),
+                ),
+            );
+        }
+        Endpoint::ImportUpload => {
+            responses.insert(
+                "202".into(),
+                json_response("started", json!({"type": "object"})),
+            );
+            responses.insert("413".into(), error_response("the upload is too large"));
+        }
+        Endpoint::ImportStatus => {
+            responses.insert(
+                "200".into(),
+                json_response("progress and report", json!({"type": "object"})),
+            );
+            responses.insert("404".into(), error_response("no such import"));
+        }
+        Endpoint::Audit => {
+            parameters.push(query(
+                "limit",
+                "entries, 1 to 1000",
+                json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+            ));
+            responses.insert(
+                "200".into(),
+                json_response("the entries", json!({"type": "object"})),
+            );
+        }
+    }
+    responses.insert(
+        "400".into(),
+        error_response("the request is not well formed"),
+    );
+    responses.insert(
+        "422".into(),
+        error_response("a field is not valid (the field is named)"),
+    );
+    if route.access != Access::Public {
+        responses.insert("401".into(), error_response("not signed in"));
+        responses.insert(
+            "403".into(),
+            error_response("not allowed, or a missing CSRF token"),
+        );
+    }
+    let mut op = json!({
+        "summary": route.summary,
+        "operationId": format!("{}_{}", route.method.to_lowercase(), route.path.trim_start_matches('/').replace(['/', '{', '}', '.'], "_")),
+        "parameters": parameters,
+        "responses": responses,
+    });
+    if route.access == Access::Public {
+        op["security"] = json!([]);
+    }
+    if let Some(schema) = body {
+        op["requestBody"] =
+            json!({"required": true, "content": {"application/json": {"schema": schema}}});
+    }
+    if route.endpoint == Endpoint::ImportUpload {
+        op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "skip_invalid": {"type": "string", "enum": ["true", "false"]}, "dry_run": {"type": "string", "enum": ["true", "false"]}}, "required": ["file"]}}}});
+    }
+    op
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths: Map<String, Value> = Map::new();
+    for route in routes() {
+        let entry = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
+        entry[route.method.to_lowercase()] = operation(&route);
+    }
+    let mut schemas = Map::new();
+    schemas.insert("Error".into(), json!({"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}));
+    schemas.insert("Me".into(), json!({"type": "object", "properties": {"user_id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "team": {"type": ["string", "null"]}, "csrf_token": {"type": ["string", "null"]}}}));
+    for kind in salesboard_store::records::ALL_KINDS {
+        schemas.insert(kind.name.into(), record_schema(&kind, false));
+        schemas.insert(format!("{}_write", kind.name), record_schema(&kind, true));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Salesboard API", "version": env!("CARGO_PKG_VERSION"), "description": "Salesboard (销售看板): records, KPIs and imports. Sign in with POST /api/v1/login (cookie; send X-CSRF-Token on changes) or an API token (Authorization: Bearer)."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE},
+            },
+        },
+        "security": [{"bearer": []}, {"session": []}],
+    })
+}

@@ -1,0 +1,218 @@
+//! Every route the server answers, with the policy row it is checked
+//! against: the router, the OpenAPI document and the permission tests are
+//! all built from this one list, so a route cannot exist without a policy.
+
+use salesboard_app::policy::Action;
+use salesboard_store::records::ALL_KINDS;
+
+/// Who may call a route at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anybody, signed in or not.
+    Public,
+    /// Anybody signed in.
+    SignedIn,
+    /// As the policy table says for this object and action.
+    Policy(&'static str, Action),
+}
+
+/// What a route does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    /// Readiness.
+    Health,
+    /// The OpenAPI document.
+    OpenApi,
+    /// Log in.
+    Login,
+    /// Log out.
+    Logout,
+    /// Who am I.
+    Me,
+    /// A page of records of a kind.
+    List(&'static str),
+    /// One record.
+    Get(&'static str),
+    /// A new record.
+    Create(&'static str),
+    /// Change a record.
+    Update(&'static str),
+    /// Delete a record.
+    Delete(&'static str),
+    /// The KPI report.
+    Kpis,
+    /// A KPI explained.
+    Explain,
+    /// The dashboard.
+    Dashboard,
+    /// Upload an import.
+    ImportUpload,
+    /// An import's progress and report.
+    ImportStatus,
+    /// The audit log.
+    Audit,
+}
+
+/// One route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// `GET`, `POST`, `PATCH`, `DELETE`.
+    pub method: &'static str,
+    /// The path, with `{id}`-style parameters.
+    pub path: String,
+    /// Who may call it.
+    pub access: Access,
+    /// What it does.
+    pub endpoint: Endpoint,
+    /// One line for the OpenAPI document.
+    pub summary: String,
+}
+
+fn route(
+    method: &'static str,
+    path: &str,
+    access: Access,
+    endpoint: Endpoint,
+    summary: &str,
+) -> Route {
+    Route {
+        method,
+        path: path.to_string(),
+        access,
+        endpoint,
+        summary: summary.to_string(),
+    }
+}
+
+/// Kinds the API reads but does not write (teams come from users' `team`).
+pub const READ_ONLY_KINDS: [&str; 1] = ["teams"];
+
+/// Every route, in the order the OpenAPI document lists them.
+pub fn routes() -> Vec<Route> {
+    use Access::*;
+    let mut all = vec![
+        route(
+            "GET",
+            "/healthz",
+            Public,
+            Endpoint::Health,
+            "Ready when migrations ran and the KPI engine is loaded",
+        ),
+        route(
+            "GET",
+            "/api/v1/openapi.json",
+            Public,
+            Endpoint::OpenApi,
+            "This document",
+        ),
+        route(
+            "POST",
+            "/api/v1/login",
+            Public,
+            Endpoint::Login,
+            "Log in; sets the session cookie",
+        ),
+        route(
+            "POST",
+            "/api/v1/logout",
+            SignedIn,
+            Endpoint::Logout,
+            "Log out; ends the session",
+        ),
+        route(
+            "GET",
+            "/api/v1/me",
+            SignedIn,
+            Endpoint::Me,
+            "The signed-in user and the CSRF token",
+        ),
+    ];
+    for kind in ALL_KINDS {
+        let name = kind.name;
+        let collection = format!("/api/v1/{name}");
+        let item = format!("/api/v1/{name}/{{id}}");
+        all.push(route(
+            "GET",
+            &collection,
+            Policy(name, Action::Read),
+            Endpoint::List(name),
+            &format!("List {name} (paging, sorting, filtering, search)"),
+        ));
+        all.push(route(
+            "GET",
+            &item,
+            Policy(name, Action::Read),
+            Endpoint::Get(name),
+            &format!("One of the {name}"),
+        ));
+        if READ_ONLY_KINDS.contains(&name) {
+            continue;
+        }
+        all.push(route(
+            "POST",
+            &collection,
+            Policy(name, Action::Create),
+            Endpoint::Create(name),
+            &format!("Create one of the {name}"),
+        ));
+        all.push(route(
+            "PATCH",
+            &item,
+            Policy(name, Action::Update),
+            Endpoint::Update(name),
+            &format!("Change fields of one of the {name}"),
+        ));
+        all.push(route(
+            "DELETE",
+            &item,
+            Policy(name, Action::Delete),
+            Endpoint::Delete(name),
+            &format!("Delete one of the {name}"),
+        ));
+    }
+    all.extend([
+        route(
+            "GET",
+            "/api/v1/kpis",
+            Policy("kpis", Action::Read),
+            Endpoint::Kpis,
+            "Every KPI of a period (the output contract of docs/kpis.md)",
+        ),
+        route(
+            "GET",
+            "/api/v1/kpis/explain/{kpi}",
+            Policy("kpis", Action::Read),
+            Endpoint::Explain,
+            "How one KPI was computed: formula, numbers, inputs and records",
+        ),
+        route(
+            "GET",
+            "/api/v1/dashboard",
+            Policy("kpis", Action::Read),
+            Endpoint::Dashboard,
+            "Everything the dashboard shows, in one response",
+        ),
+        route(
+            "POST",
+            "/api/v1/imports",
+            Policy("imports", Action::Create),
+            Endpoint::ImportUpload,
+            "Upload files to import (multipart)",
+        ),
+        route(
+            "GET",
+            "/api/v1/imports/{id}",
+            Policy("imports", Action::Create),
+            Endpoint::ImportStatus,
+            "An import's progress and report",
+        ),
+        route(
+            "GET",
+            "/api/v1/audit",
+            Policy("audit", Action::Read),
+            Endpoint::Audit,
+            "The audit log, newest first",
+        ),
+    ]);
+    all
+}

@@ -1,0 +1,62 @@
+//! `salesboard serve`: the web server, until SIGTERM or Ctrl-C; requests in
+//! flight finish first.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Args;
+use salesboard_app::AppStore;
+use salesboard_web::{AppState, serve};
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "SALESBOARD_ADDR")]
+    pub addr: SocketAddr,
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}
+
+/// Serves until told to stop.
+pub async fn run(store: AppStore, args: ServeArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    let address = listener.local_addr()?;
+    let state = AppState::new(store.clone());
+    // Ready only once the engine is built; requests are answered meanwhile
+    // (healthz says 503 until then).
+    let warm = state.clone();
+    tokio::spawn(async move {
+        if let Err(error) = warm.warm_up().await {
+            tracing::error!(%error, "the KPI engine could not be built");
+        }
+    });
+    eprintln!("Salesboard listening on http://{address}");
+    serve(listener, state, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
