@@ -5,6 +5,7 @@
 //! The SQLite and PostgreSQL crates differ only in how they connect and in
 //! their migrations; the queries live here once, written in the SQL both speak.
 
+mod auth;
 pub mod conformance;
 mod error;
 mod report;
@@ -15,6 +16,7 @@ use std::future::Future;
 pub use salesboard_domain::known::{CustomerIdentity, KnownIds, StageInfo};
 use salesboard_domain::{Dataset, StageChange};
 
+pub use auth::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow};
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};
 pub use sql::SqlStore;
