@@ -200,8 +200,9 @@ impl LoginLimiter {
 
     /// Asks to evaluate one login attempt for `account` (a normalized
     /// e-mail) from `ip` at `now`. When allowed, the attempt is counted
-    /// against the address; when refused, nothing is counted and the password
-    /// must not be checked.
+    /// against the address, and as a failure of the account until
+    /// [`LoginLimiter::succeeded`] is called; when refused, nothing is
+    /// counted and the password must not be checked.
     pub fn begin(&self, ip: IpAddr, account: &str, now: i64) -> Result<(), Refused> {
         let mut tables = self.tables();
         tables.prune(now);
@@ -225,11 +226,19 @@ impl LoginLimiter {
         if times.len() > IP_ATTEMPTS {
             times.pop_front();
         }
+        // Counted as a failure until it proves a success, so that attempts
+        // checked at the same time cannot slip past the account's limit.
+        tables
+            .failures
+            .entry(account.to_string())
+            .or_default()
+            .record(now);
         Ok(())
     }
 
-    /// Records that an evaluated attempt on `account` failed.
-    pub fn failed(&self, account: &str, now: i64) {
+    /// Records a failure on `account` without an attempt (for tests).
+    #[cfg(test)]
+    fn fail(&self, account: &str, now: i64) {
         self.tables()
             .failures
             .entry(account.to_string())
@@ -314,7 +323,6 @@ mod tests {
             let from = ip(u8::try_from(i % 20).unwrap_or(0));
             if limiter.begin(from, "boss@example.com", now).is_ok() {
                 evaluated += 1;
-                limiter.failed("boss@example.com", now);
                 last = now;
             }
         }
@@ -330,7 +338,6 @@ mod tests {
             if limiter.begin(from, "boss@example.com", T0 + i).is_err() {
                 break;
             }
-            limiter.failed("boss@example.com", T0 + i);
             evaluated_before_refusal += 1;
         }
         assert_eq!(evaluated_before_refusal, ACCOUNT_FAILURES);
@@ -366,7 +373,7 @@ mod tests {
         let limiter = LoginLimiter::new();
         // 20 failures reach the threshold, two more the longest back-off.
         for i in 0..22 {
-            limiter.failed("a@example.com", T0 + i);
+            limiter.fail("a@example.com", T0 + i);
         }
         // One guess a minute for two hours: each is refused for 60 s after
         // the one before, and old failures ageing out change nothing.
@@ -381,24 +388,32 @@ mod tests {
                 limiter.begin(ip(2), "a@example.com", now).is_ok(),
                 "{hour_minute}"
             );
-            limiter.failed("a@example.com", now);
         }
         // Ten quiet minutes later everything is forgotten.
         now += ACCOUNT_WINDOW_SECS;
         for i in 0..19 {
-            limiter.failed("a@example.com", now + i);
+            limiter.fail("a@example.com", now + i);
         }
         assert!(limiter.begin(ip(3), "a@example.com", now + 19).is_ok());
+    }
+
+    #[test]
+    fn attempts_checked_at_the_same_time_cannot_pass_the_account_limit() {
+        let limiter = LoginLimiter::new();
+        let allowed = (0..40)
+            .filter(|&i| limiter.begin(ip(i), "a@example.com", T0).is_ok())
+            .count();
+        assert_eq!(allowed, ACCOUNT_FAILURES);
     }
 
     #[test]
     fn a_success_clears_the_accounts_failures() {
         let limiter = LoginLimiter::new();
         for i in 0..19 {
-            limiter.failed("a@example.com", T0 + i);
+            limiter.fail("a@example.com", T0 + i);
         }
         limiter.succeeded("a@example.com");
-        limiter.failed("a@example.com", T0 + 20);
+        limiter.fail("a@example.com", T0 + 20);
         assert!(limiter.begin(ip(1), "a@example.com", T0 + 20).is_ok());
     }
 
@@ -418,12 +433,12 @@ mod tests {
                     .begin(ip(i), &format!("u{i}@example.com"), T0)
                     .is_ok()
             );
-            limiter.failed(&format!("u{i}@example.com"), T0);
         }
         assert_eq!(limiter.remembered(), (50, 50));
         assert!(limiter.begin(ip(200), "x@example.com", T0 + 61).is_ok());
-        assert_eq!(limiter.remembered(), (1, 50));
-        assert!(limiter.begin(ip(200), "x@example.com", T0 + 700).is_ok());
-        assert_eq!(limiter.remembered(), (1, 0));
+        assert_eq!(limiter.remembered(), (1, 51));
+        limiter.succeeded("x@example.com");
+        assert!(limiter.begin(ip(200), "y@example.com", T0 + 700).is_ok());
+        assert_eq!(limiter.remembered(), (1, 1));
     }
 }

@@ -179,12 +179,10 @@ pub async fn login(
     let user = match user {
         Some(user) if matches => user,
         _ => {
-            limiter.failed(&account, now);
             return Err(AuthError::InvalidCredentials);
         }
     };
     if !user.active {
-        limiter.failed(&account, now);
         return Err(AuthError::Inactive);
     }
     limiter.succeeded(&account);
