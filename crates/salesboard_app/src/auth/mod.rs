@@ -176,11 +176,8 @@ pub async fn login(
         (None, None) => Err(AuthError::Hash("cannot make the comparison hash".into())),
     })
     .await??;
-    let user = match user {
-        Some(user) if matches => user,
-        _ => {
-            return Err(AuthError::InvalidCredentials);
-        }
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(AuthError::InvalidCredentials);
     };
     if !user.active {
         return Err(AuthError::Inactive);
