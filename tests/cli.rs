@@ -112,6 +112,87 @@ fn a_user_is_added_with_the_password_from_standard_input() {
     );
 }
 
+/// Whether `token` is a valid API token in the database `db` right now.
+fn token_works(db: &str, token: &str) -> bool {
+    let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(async {
+        let store = salesboard_app::open_store(db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let now = salesboard_domain::Timestamp::now().unix_seconds();
+        salesboard_app::auth::authenticate_api_token(&store, token, now)
+            .await
+            .is_ok()
+    })
+}
+
+#[test]
+fn an_api_token_is_printed_once_and_deactivation_revokes_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = sqlite_db(&dir);
+    ok(&salesboard_with_input(
+        &db,
+        &[
+            "user",
+            "add",
+            "--email",
+            "li@example.com",
+            "--name",
+            "李伟",
+            "--password-stdin",
+        ],
+        "correct horse battery staple\n",
+    ));
+    let made = salesboard(
+        &db,
+        &[
+            "user",
+            "token",
+            "--email",
+            "LI@example.com",
+            "--label",
+            "ci",
+        ],
+    );
+    let token = ok(&made).trim().to_string();
+    assert!(
+        token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{token}"
+    );
+    assert!(String::from_utf8_lossy(&made.stderr).contains("shown once"));
+    let second = ok(&salesboard(
+        &db,
+        &["user", "token", "--email", "li@example.com"],
+    ));
+    assert_ne!(second.trim(), token);
+    assert!(token_works(&db, &token));
+
+    let out = ok(&salesboard(
+        &db,
+        &["user", "deactivate", "--email", "li@example.com"],
+    ));
+    assert!(out.contains("deactivated"), "{out}");
+    assert!(!token_works(&db, &token) && !token_works(&db, second.trim()));
+    let refused = salesboard(&db, &["user", "token", "--email", "li@example.com"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("deactivated"));
+
+    ok(&salesboard(
+        &db,
+        &["user", "activate", "--email", "li@example.com"],
+    ));
+    let third = ok(&salesboard(
+        &db,
+        &["user", "token", "--email", "li@example.com"],
+    ));
+    assert!(token_works(&db, third.trim()));
+    let unknown = salesboard(
+        &db,
+        &["user", "deactivate", "--email", "nobody@example.com"],
+    );
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user has the e-mail"));
+}
+
 #[test]
 fn settings_are_checked_before_they_are_stored() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

@@ -1,11 +1,13 @@
-//! `salesboard user add`.
+//! `salesboard user add | token | deactivate | activate`.
 
 use std::io::Read;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
+use salesboard_app::auth::{create_api_token, set_active_by_email};
 use salesboard_app::users::{NewUser, add_user, parse_role};
-use salesboard_store::Store;
+use salesboard_domain::Timestamp;
+use salesboard_store::{AuthStore, Store};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -30,9 +32,30 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Make an API token for a user and print it (shown this once).
+    Token {
+        /// The user's login e-mail.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by ("laptop", "CI").
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// Stop a user from logging in; ends their sessions and revokes their API tokens.
+    Deactivate {
+        /// The user's login e-mail.
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a deactivated user log in again.
+    Activate {
+        /// The user's login e-mail.
+        #[arg(long)]
+        email: String,
+    },
 }
 
-pub async fn run(store: &impl Store, command: UserCommand) -> anyhow::Result<()> {
+pub async fn run(store: &(impl Store + AuthStore), command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Add {
             email,
@@ -64,6 +87,23 @@ pub async fn run(store: &impl Store, command: UserCommand) -> anyhow::Result<()>
             )
             .await?;
             println!("user {id} can log in");
+            Ok(())
+        }
+        UserCommand::Token { email, label } => {
+            let now = Timestamp::now().unix_seconds();
+            let token = create_api_token(store, &email, label.as_deref(), now).await?;
+            println!("{token}");
+            eprintln!("This API token is shown once and cannot be shown again: keep it secret.");
+            Ok(())
+        }
+        UserCommand::Deactivate { email } => {
+            let id = set_active_by_email(store, &email, false).await?;
+            println!("user {id} is deactivated: their sessions and API tokens are revoked");
+            Ok(())
+        }
+        UserCommand::Activate { email } => {
+            let id = set_active_by_email(store, &email, true).await?;
+            println!("user {id} can log in again");
             Ok(())
         }
     }

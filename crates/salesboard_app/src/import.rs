@@ -149,7 +149,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
 pub async fn run_import(
     store: &impl Store,
     request: &ImportRequest,
-    progress: &mut dyn FnMut(ImportProgress),
+    progress: &mut (dyn FnMut(ImportProgress) + Send),
 ) -> Result<ImportReport, ImportError> {
     let started = std::time::Instant::now();
     let files = collect_files(&request.paths)?;

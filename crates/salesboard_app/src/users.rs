@@ -40,26 +40,38 @@ pub fn check_password_policy(password: &str) -> Result<(), UserError> {
             "the password must have at most 256 characters".into(),
         ));
     }
-    const COMMON: [&str; 12] = [
-        "password",
-        "12345678",
-        "123456789",
-        "1234567890",
-        "qwertyui",
-        "qwerty123",
-        "11111111",
-        "iloveyou",
-        "password1",
-        "88888888",
-        "abc12345",
-        "a1234567",
-    ];
-    if COMMON.contains(&password.to_lowercase().as_str()) {
+    if is_common(password) {
         return Err(UserError::Invalid(
             "the password is one of the most common ones".into(),
         ));
     }
     Ok(())
+}
+
+/// Whether a password is on the list of the most common ones (ignoring case).
+fn is_common(password: &str) -> bool {
+    const COMMON: &str = include_str!("common_passwords.txt");
+    let lowered = password.to_lowercase();
+    COMMON
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .any(|line| line == lowered)
+}
+
+/// Whether a stored PHC string is below today's policy (not Argon2id v19, or
+/// less than 19 MiB of memory, 2 passes or 1 lane), so that it should be
+/// replaced the next time the password is known. Unreadable strings count as
+/// below policy.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(hash) = PasswordHash::new(phc) else {
+        return true;
+    };
+    if hash.algorithm.as_str() != "argon2id" || hash.version != Some(0x13) {
+        return true;
+    }
+    Params::try_from(&hash).map_or(true, |params| {
+        params.m_cost() < 19_456 || params.t_cost() < 2 || params.p_cost() < 1
+    })
 }
 
 /// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) for a password.
@@ -165,6 +177,48 @@ mod tests {
         assert!(check_password_policy("🔒🔒🔒🔒🔒🔒🔒🔒").is_ok());
         assert!(check_password_policy("Password1").is_err());
         assert!(check_password_policy(&"x".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn the_common_password_list_refuses_favourites_in_any_case() {
+        for common in [
+            "woaini1314",
+            "1qaz2wsx",
+            "1Qaz2Wsx",
+            "5201314520",
+            "PASSWORD123",
+            "88888888",
+        ] {
+            assert!(check_password_policy(common).is_err(), "{common}");
+        }
+        assert!(check_password_policy("5201314").is_err());
+        assert!(check_password_policy("# Passwords of 8 or more characters").is_ok());
+        assert!(check_password_policy("我爱你一生一世啊").is_ok());
+    }
+
+    #[test]
+    fn hashes_below_policy_need_a_rehash() {
+        assert!(!needs_rehash(
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(!needs_rehash(
+            "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(needs_rehash(
+            "$argon2id$v=19$m=4096,t=1,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(needs_rehash(
+            "$argon2id$v=19$m=19456,t=1,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(needs_rehash(
+            "$argon2i$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(needs_rehash(
+            "$argon2id$v=16$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
+        ));
+        assert!(needs_rehash("not a hash"));
+        let fresh = hash_password("correct horse battery").unwrap_or_default();
+        assert!(!needs_rehash(&fresh), "{fresh}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use salesboard_domain::entities::*;
 use salesboard_domain::{Dataset, Discount, Money, OrgTimeZone, Timestamp};
 
-use crate::{Store, WriteContext};
+use crate::{AuthStore, SessionKind, SessionRow, Store, StoreError, WriteContext};
 
 fn at(date: &str) -> Timestamp {
     let zone = OrgTimeZone::default();
@@ -395,6 +395,199 @@ pub async fn settings_passwords_and_known_ids(store: &impl Store) {
     assert_eq!(identities.len(), 2);
 }
 
+fn session_row(
+    hash: &str,
+    user: &str,
+    kind: SessionKind,
+    label: Option<&str>,
+    at: i64,
+) -> SessionRow {
+    SessionRow {
+        token_hash: hash.into(),
+        user_id: user.into(),
+        kind,
+        csrf_token: (kind == SessionKind::Session).then(|| format!("csrf-{hash}")),
+        label: label.map(Into::into),
+        created_at: at,
+        last_seen_at: at,
+    }
+}
+
+/// Users are found by e-mail whatever its case, with role, team, state and
+/// password hash; unknown e-mails and ids find nobody.
+pub async fn users_are_found_by_email_for_login(store: &(impl Store + AuthStore)) {
+    store
+        .write_dataset(&sample_dataset(), &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let li = store
+        .login_user("  LI@Example.COM ")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("li@example.com not found"));
+    assert_eq!(
+        (li.id.as_str(), li.name.as_str(), li.email.as_deref()),
+        ("u-1", "李伟", Some("li@example.com"))
+    );
+    assert_eq!(
+        (li.role.as_str(), li.team_id.as_deref(), li.active),
+        ("rep", Some("East"), true)
+    );
+    assert_eq!(li.password_hash, None);
+    store
+        .set_password_hash("u-1", "$argon2id$v=19$m=19456,t=2,p=1$x$y")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store
+            .auth_user("u-1")
+            .await
+            .ok()
+            .flatten()
+            .and_then(|u| u.password_hash),
+        Some("$argon2id$v=19$m=19456,t=2,p=1$x$y".into())
+    );
+    let chen = store.auth_user("u-2").await.ok().flatten();
+    assert_eq!(
+        chen.map(|u| (u.role, u.email)),
+        Some(("manager".to_string(), None))
+    );
+    assert_eq!(
+        store.login_user("nobody@example.com").await.ok(),
+        Some(None)
+    );
+    assert_eq!(store.auth_user("nobody").await.ok(), Some(None));
+}
+
+/// A session reads back as stored, is touched forward only, and is gone once
+/// deleted; a taken hash or an unknown user is a conflict; API tokens are
+/// listed without their hashes.
+pub async fn sessions_are_stored_touched_and_deleted(store: &(impl Store + AuthStore)) {
+    store
+        .write_dataset(&sample_dataset(), &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let browser = session_row("aa01", "u-1", SessionKind::Session, None, 1_000);
+    store
+        .insert_session(&browser)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.session("aa01").await.ok(),
+        Some(Some(browser.clone()))
+    );
+    assert_eq!(store.session("ffff").await.ok(), Some(None));
+
+    store
+        .touch_session("aa01", 1_600)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .touch_session("aa01", 1_300)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let touched = store.session("aa01").await.ok().flatten();
+    assert_eq!(
+        touched.map(|s| (s.created_at, s.last_seen_at)),
+        Some((1_000, 1_600))
+    );
+
+    let taken = store.insert_session(&browser).await;
+    assert!(
+        matches!(taken, Err(StoreError::Conflict(_))),
+        "a taken hash: {taken:?}"
+    );
+    let orphan = store
+        .insert_session(&session_row(
+            "bb02",
+            "nobody",
+            SessionKind::Session,
+            None,
+            1,
+        ))
+        .await;
+    assert!(
+        matches!(orphan, Err(StoreError::Conflict(_))),
+        "an unknown user: {orphan:?}"
+    );
+
+    for (hash, label, at) in [("cc03", "laptop", 2_000), ("dd04", "ci", 3_000)] {
+        store
+            .insert_session(&session_row(hash, "u-1", SessionKind::Api, Some(label), at))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let tokens = store
+        .api_tokens("u-1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let listed: Vec<(Option<&str>, i64)> = tokens
+        .iter()
+        .map(|t| (t.label.as_deref(), t.created_at))
+        .collect();
+    assert_eq!(listed, [(Some("laptop"), 2_000), (Some("ci"), 3_000)]);
+    assert_eq!(store.api_tokens("u-2").await.map(|t| t.len()).ok(), Some(0));
+
+    store
+        .delete_session("aa01")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.session("aa01").await.ok(), Some(None));
+    store
+        .delete_session("aa01")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.delete_sessions_of_user("u-1").await.ok(), Some(2));
+    assert_eq!(store.api_tokens("u-1").await.map(|t| t.len()).ok(), Some(0));
+}
+
+/// Switching a user off deletes every session of theirs and nobody else's;
+/// switching them on again keeps their password; an unknown user is an error.
+pub async fn deactivating_a_user_deletes_their_sessions(store: &(impl Store + AuthStore)) {
+    store
+        .write_dataset(&sample_dataset(), &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .set_password_hash("u-1", "$argon2id$v=19$m=19456,t=2,p=1$x$y")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (hash, user, kind) in [
+        ("aa01", "u-1", SessionKind::Session),
+        ("bb02", "u-1", SessionKind::Api),
+        ("cc03", "u-2", SessionKind::Session),
+    ] {
+        store
+            .insert_session(&session_row(hash, user, kind, None, 10))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    store
+        .set_user_active("u-1", false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let off = store.auth_user("u-1").await.ok().flatten();
+    assert_eq!(off.map(|u| u.active), Some(false));
+    assert_eq!(store.session("aa01").await.ok(), Some(None));
+    assert_eq!(store.session("bb02").await.ok(), Some(None));
+    assert!(matches!(store.session("cc03").await, Ok(Some(_))));
+    assert_eq!(store.password_hash("u-1").await.ok(), Some(None));
+
+    store
+        .set_user_active("u-1", true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let on = store.login_user("li@example.com").await.ok().flatten();
+    assert_eq!(
+        on.map(|u| (u.active, u.password_hash)),
+        Some((true, Some("$argon2id$v=19$m=19456,t=2,p=1$x$y".into())))
+    );
+    assert!(matches!(
+        store.set_user_active("nobody", false).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
 /// Expands to one `#[tokio::test]` per check, each on a fresh store made by
 /// `$open`: an async expression giving `Some((guard, store))`, where the guard
 /// (a temporary folder, say) lives as long as the test, or `None` to skip.
@@ -408,7 +601,10 @@ macro_rules! conformance_tests {
             a_changed_deal_is_updated_and_its_stage_move_recorded,
             an_order_with_fewer_lines_loses_the_surplus,
             a_failed_write_leaves_nothing_behind,
-            settings_passwords_and_known_ids
+            settings_passwords_and_known_ids,
+            users_are_found_by_email_for_login,
+            sessions_are_stored_touched_and_deleted,
+            deactivating_a_user_deletes_their_sessions
         );
     };
     (@each $open:expr; $($check:ident),+) => {

@@ -5,6 +5,7 @@
 //! The SQLite and PostgreSQL crates differ only in how they connect and in
 //! their migrations; the queries live here once, written in the SQL both speak.
 
+mod auth;
 pub mod conformance;
 mod error;
 pub mod records;
@@ -18,6 +19,7 @@ use salesboard_domain::{Dataset, StageChange};
 
 use records::{ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
 
+pub use auth::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow};
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};
 pub use sql::SqlStore;

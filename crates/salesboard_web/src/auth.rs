@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
-use salesboard_app::auth::{self, AuthError};
+use salesboard_app::auth::{self, AuthError, SessionPolicy};
 use salesboard_app::policy::Actor;
 use salesboard_domain::Timestamp;
 use serde_json::json;
@@ -148,7 +148,8 @@ pub async fn authenticate(
             Err(error) => return auth_error(error).into_response(),
         }
     } else if let Some(token) = session_token(&headers) {
-        match auth::authenticate_session(&app.store, &token, now()).await {
+        match auth::authenticate_session(&app.store, &SessionPolicy::default(), &token, now()).await
+        {
             Ok((actor, csrf)) => {
                 let is_login = request.uri().path() == "/api/v1/login";
                 if unsafe_method && !is_login {
@@ -218,7 +219,7 @@ pub async fn login(
         &app.limiter,
         &email,
         &password,
-        &peer.ip().to_string(),
+        peer.ip(),
         now(),
     )
     .await

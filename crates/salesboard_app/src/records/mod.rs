@@ -7,7 +7,7 @@ mod write;
 
 use salesboard_domain::OrgTimeZone;
 use salesboard_store::records::{
-    FieldType, ListQuery, ORDER_LINES, ORDERS, RecordKind, RowScope, kind_named,
+    FieldType, ListQuery, ORDER_LINES, ORDERS, RecordKind, RowScope, USERS, kind_named,
 };
 use salesboard_store::{AuditEntry, Store, StoreError};
 use serde::Serialize;
@@ -230,6 +230,9 @@ pub async fn delete(
     key: &str,
 ) -> Result<(), RecordError> {
     let scope = policy::scope(store, actor, kind, Action::Delete).await?;
+    if kind.name == USERS.name && key == actor.user_id {
+        return Err(RecordError::Conflict("you cannot delete yourself".into()));
+    }
     let before = get_within(store, kind, &scope, key)
         .await?
         .ok_or(RecordError::NotFound)?;

@@ -85,11 +85,12 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{e}"));
         let mut tokens = HashMap::new();
         for (id, email, _, _) in USERS {
-            let hash = salesboard_app::users::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+            let hash =
+                salesboard_app::users::hash_password(PASSWORD).unwrap_or_else(|e| panic!("{e}"));
             salesboard_store::Store::set_password_hash(&store, id, &hash)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            let token = salesboard_app::auth::create_api_token(&store, email, "test", now())
+            let token = salesboard_app::auth::create_api_token(&store, email, Some("test"), now())
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             tokens.insert(id, token);

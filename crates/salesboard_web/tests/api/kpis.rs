@@ -13,7 +13,12 @@ use crate::common::{Db, TestApp};
 
 async fn revenue(app: &TestApp, actor: &str, period: &str) -> String {
     let (status, body) = app
-        .call("GET", &format!("/api/v1/kpis?period={period}"), Some(actor), None)
+        .call(
+            "GET",
+            &format!("/api/v1/kpis?period={period}"),
+            Some(actor),
+            None,
+        )
         .await;
     assert_eq!(status.as_u16(), 200, "{body}");
     body["revenue"].as_str().unwrap_or_default().to_string()
@@ -41,14 +46,18 @@ async fn a_reps_kpis_equal_the_reference_over_only_their_records() {
     let mut mine = all.clone();
     mine.users.retain(|u| u.id == "repa");
     mine.customers.retain(|c| customers.contains(c.id.as_str()));
-    mine.contacts.retain(|c| customers.contains(c.customer_id.as_str()));
-    mine.deals.retain(|d| ["d-repa", "d-pool"].contains(&d.id.as_str()));
+    mine.contacts
+        .retain(|c| customers.contains(c.customer_id.as_str()));
+    mine.deals
+        .retain(|d| ["d-repa", "d-pool"].contains(&d.id.as_str()));
     mine.orders.retain(|o| o.id == "o-repa");
     mine.payments.retain(|p| p.order_id == "o-repa");
-    mine.activities.retain(|a| ["act-repa", "act-pool"].contains(&a.id.as_str()));
+    mine.activities
+        .retain(|a| ["act-repa", "act-pool"].contains(&a.id.as_str()));
     mine.surveys.retain(|s| s.id == "sv-repa");
     mine.spend.clear();
-    mine.targets.retain(|t| t.owner == "repa" || t.owner == "T1");
+    mine.targets
+        .retain(|t| t.owner == "repa" || t.owner == "T1");
     let stage_changes = store
         .stage_changes()
         .await
@@ -62,12 +71,26 @@ async fn a_reps_kpis_equal_the_reference_over_only_their_records() {
         time_zone: Default::default(),
         customer_lifespan_years: None,
     };
-    let stages = salesboard_app::kpi::stage_order(store).await.unwrap_or_else(|e| panic!("{e}"));
+    let stages = salesboard_app::kpi::stage_order(store)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     for period in ["2024", "2024-Q1", "2024-02"] {
         let parsed = Period::parse(period).unwrap_or_else(|e| panic!("{e}"));
-        let expected = kpi::kpi_report(&input, parsed, &stages, None, &[]).unwrap_or_else(|e| panic!("{e}"));
-        let (_, got) = app.call("GET", &format!("/api/v1/kpis?period={period}"), Some("repa"), None).await;
-        assert_eq!(got, serde_json::to_value(&expected).unwrap_or(Value::Null), "{period}");
+        let expected =
+            kpi::kpi_report(&input, parsed, &stages, None, &[]).unwrap_or_else(|e| panic!("{e}"));
+        let (_, got) = app
+            .call(
+                "GET",
+                &format!("/api/v1/kpis?period={period}"),
+                Some("repa"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            got,
+            serde_json::to_value(&expected).unwrap_or(Value::Null),
+            "{period}"
+        );
     }
 }
 
@@ -76,13 +99,20 @@ async fn the_next_request_reflects_a_write_from_the_api_or_from_elsewhere() {
     let app = TestApp::spawn(Db::Sqlite).await;
     assert_eq!(revenue(&app, "admin", "2024").await, "1750.00");
     let order = json!({"customer_id": "c-repa", "ordered_at": "2024-05-01 10:00", "lines": [{"sku": "P1", "unit_price": "12.34", "quantity": 10}]});
-    let (status, body) = app.call("POST", "/api/v1/orders", Some("repa"), Some(&order)).await;
+    let (status, body) = app
+        .call("POST", "/api/v1/orders", Some("repa"), Some(&order))
+        .await;
     assert_eq!(status.as_u16(), 201, "{body}");
     assert_eq!(revenue(&app, "admin", "2024").await, "1873.40");
     assert_eq!(revenue(&app, "repa", "2024").await, "423.40");
     // A write that does not go through this server (another process, the CLI).
     let mut data = salesboard_domain::Dataset::default();
-    let mut extra = app.state.store.read_dataset().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut extra = app
+        .state
+        .store
+        .read_dataset()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     extra.orders.retain(|o| o.id == "o-repb");
     if let Some(mut copy) = extra.orders.pop() {
         copy.id = "o-copy".into();
@@ -99,7 +129,9 @@ async fn the_next_request_reflects_a_write_from_the_api_or_from_elsewhere() {
 #[tokio::test]
 async fn the_dashboard_has_the_kpis_the_trend_and_the_top_products() {
     let app = TestApp::spawn(Db::Sqlite).await;
-    let (status, body) = app.call("GET", "/api/v1/dashboard?period=2024", Some("mgr1"), None).await;
+    let (status, body) = app
+        .call("GET", "/api/v1/dashboard?period=2024", Some("mgr1"), None)
+        .await;
     assert_eq!(status.as_u16(), 200, "{body}");
     assert_eq!(body["kpis"]["revenue"], "850.00");
     let months = body["monthly_revenue"].as_array().map(Vec::len);
@@ -112,20 +144,30 @@ async fn the_dashboard_has_the_kpis_the_trend_and_the_top_products() {
 async fn explain_shows_the_records_behind_a_reps_revenue_and_no_others() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let (status, body) = app
-        .call("GET", "/api/v1/kpis/explain/revenue?period=2024", Some("repa"), None)
+        .call(
+            "GET",
+            "/api/v1/kpis/explain/revenue?period=2024",
+            Some("repa"),
+            None,
+        )
         .await;
     assert_eq!(status.as_u16(), 200, "{body}");
     let text = body.to_string();
     assert!(text.contains("o-repa"), "{text}");
     for foreign in ["o-repa2", "o-repb", "o-mgr1"] {
-        assert!(!text.contains(&format!("\"{foreign}\"")), "{foreign} leaked: {text}");
+        assert!(
+            !text.contains(&format!("\"{foreign}\"")),
+            "{foreign} leaked: {text}"
+        );
     }
 }
 
 #[tokio::test]
 async fn bad_kpi_requests_name_the_parameter() {
     let app = TestApp::spawn(Db::Sqlite).await;
-    let (status, body) = app.call("GET", "/api/v1/kpis?period=2024-13", Some("admin"), None).await;
+    let (status, body) = app
+        .call("GET", "/api/v1/kpis?period=2024-13", Some("admin"), None)
+        .await;
     assert_eq!(status.as_u16(), 422);
     assert_eq!(body["error"], "invalid");
     assert_eq!(body["field"], "period");

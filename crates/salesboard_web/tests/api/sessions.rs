@@ -12,13 +12,17 @@ fn login_request(email: &str, password: &str) -> Request<Body> {
         .method("POST")
         .uri("/api/v1/login")
         .header("content-type", "application/json")
-        .body(Body::from(json!({"email": email, "password": password}).to_string()))
+        .body(Body::from(
+            json!({"email": email, "password": password}).to_string(),
+        ))
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Logs in; the cookie pair (`name=value`) and the CSRF token.
 async fn log_in(app: &TestApp, email: &str) -> (String, String, String) {
-    let (status, headers, body) = app.send_from([10, 0, 0, 1], login_request(email, PASSWORD)).await;
+    let (status, headers, body) = app
+        .send_from([10, 0, 0, 1], login_request(email, PASSWORD))
+        .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     let set_cookie = headers
         .get(header::SET_COOKIE)
@@ -31,7 +35,13 @@ async fn log_in(app: &TestApp, email: &str) -> (String, String, String) {
     (set_cookie, pair, csrf)
 }
 
-fn with_cookie(method: &str, uri: &str, cookie: &str, extra: &[(&str, &str)], body: Option<Value>) -> Request<Body> {
+fn with_cookie(
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    extra: &[(&str, &str)],
+    body: Option<Value>,
+) -> Request<Body> {
     let mut builder = Request::builder()
         .method(method)
         .uri(uri)
@@ -51,7 +61,9 @@ fn with_cookie(method: &str, uri: &str, cookie: &str, extra: &[(&str, &str)], bo
 }
 
 async fn customer_count(app: &TestApp) -> i64 {
-    let (_, body) = app.call("GET", "/api/v1/customers?per_page=1", Some("admin"), None).await;
+    let (_, body) = app
+        .call("GET", "/api/v1/customers?per_page=1", Some("admin"), None)
+        .await;
     body["total"].as_i64().unwrap_or(-1)
 }
 
@@ -59,12 +71,24 @@ async fn customer_count(app: &TestApp) -> i64 {
 async fn the_session_cookie_has_every_protective_flag() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let (set_cookie, _, csrf) = log_in(&app, "repa@example.com").await;
-    assert!(set_cookie.starts_with("__Host-salesboard_session="), "{set_cookie}");
+    assert!(
+        set_cookie.starts_with("__Host-salesboard_session="),
+        "{set_cookie}"
+    );
     for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(set_cookie.contains(flag), "{flag} missing: {set_cookie}");
     }
-    assert!(!set_cookie.to_lowercase().contains("domain="), "{set_cookie}");
-    let value = set_cookie.split(';').next().unwrap_or_default().split('=').nth(1).unwrap_or_default();
+    assert!(
+        !set_cookie.to_lowercase().contains("domain="),
+        "{set_cookie}"
+    );
+    let value = set_cookie
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .split('=')
+        .nth(1)
+        .unwrap_or_default();
     assert!(value.len() >= 32, "a token of at least 128 bits: {value}");
     assert!(csrf.len() >= 32, "{csrf}");
 }
@@ -78,20 +102,45 @@ async fn state_changes_with_the_cookie_need_the_csrf_token_and_the_same_site() {
     let refused = [
         vec![],
         vec![("x-csrf-token", "wrong")],
-        vec![("x-csrf-token", csrf.as_str()), ("sec-fetch-site", "cross-site")],
-        vec![("x-csrf-token", csrf.as_str()), ("origin", "https://evil.example")],
+        vec![
+            ("x-csrf-token", csrf.as_str()),
+            ("sec-fetch-site", "cross-site"),
+        ],
+        vec![
+            ("x-csrf-token", csrf.as_str()),
+            ("origin", "https://evil.example"),
+        ],
     ];
     for headers in refused {
         let (status, _, _) = app
-            .send_from([10, 0, 0, 1], with_cookie("POST", "/api/v1/customers", &cookie, &headers, Some(body.clone())))
+            .send_from(
+                [10, 0, 0, 1],
+                with_cookie(
+                    "POST",
+                    "/api/v1/customers",
+                    &cookie,
+                    &headers,
+                    Some(body.clone()),
+                ),
+            )
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}");
     }
-    assert_eq!(customer_count(&app).await, before, "no refused request wrote anything");
+    assert_eq!(
+        customer_count(&app).await,
+        before,
+        "no refused request wrote anything"
+    );
     let (status, _, _) = app
         .send_from(
             [10, 0, 0, 1],
-            with_cookie("POST", "/api/v1/customers", &cookie, &[("x-csrf-token", &csrf), ("origin", "http://localhost")], Some(body)),
+            with_cookie(
+                "POST",
+                "/api/v1/customers",
+                &cookie,
+                &[("x-csrf-token", &csrf), ("origin", "http://localhost")],
+                Some(body),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -104,15 +153,43 @@ async fn logging_out_ends_the_session_and_a_new_login_gets_a_new_token() {
     let (_, first, csrf) = log_in(&app, "repa@example.com").await;
     let (_, second, _) = log_in(&app, "repa@example.com").await;
     assert_ne!(first, second, "every login makes a new session");
-    let (status, _, _) = app.send_from([10, 0, 0, 1], with_cookie("GET", "/api/v1/me", &first, &[], None)).await;
+    let (status, _, _) = app
+        .send_from(
+            [10, 0, 0, 1],
+            with_cookie("GET", "/api/v1/me", &first, &[], None),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = app
-        .send_from([10, 0, 0, 1], with_cookie("POST", "/api/v1/logout", &first, &[("x-csrf-token", &csrf)], None))
+        .send_from(
+            [10, 0, 0, 1],
+            with_cookie(
+                "POST",
+                "/api/v1/logout",
+                &first,
+                &[("x-csrf-token", &csrf)],
+                None,
+            ),
+        )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, _, _) = app.send_from([10, 0, 0, 1], with_cookie("GET", "/api/v1/me", &first, &[], None)).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED, "the logged-out cookie is dead");
-    let (status, _, _) = app.send_from([10, 0, 0, 1], with_cookie("GET", "/api/v1/me", &second, &[], None)).await;
+    let (status, _, _) = app
+        .send_from(
+            [10, 0, 0, 1],
+            with_cookie("GET", "/api/v1/me", &first, &[], None),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the logged-out cookie is dead"
+    );
+    let (status, _, _) = app
+        .send_from(
+            [10, 0, 0, 1],
+            with_cookie("GET", "/api/v1/me", &second, &[], None),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "the other session lives on");
 }
 
@@ -120,29 +197,49 @@ async fn logging_out_ends_the_session_and_a_new_login_gets_a_new_token() {
 async fn a_deactivated_user_is_out_on_the_next_request() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let (_, cookie, _) = log_in(&app, "repa2@example.com").await;
-    let (status, _) = app.call("GET", "/api/v1/customers", Some("repa2"), None).await;
+    let (status, _) = app
+        .call("GET", "/api/v1/customers", Some("repa2"), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     salesboard_app::auth::set_active_by_email(&app.state.store, "repa2@example.com", false)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let (status, _, _) = app.send_from([10, 0, 0, 1], with_cookie("GET", "/api/v1/me", &cookie, &[], None)).await;
+    let (status, _, _) = app
+        .send_from(
+            [10, 0, 0, 1],
+            with_cookie("GET", "/api/v1/me", &cookie, &[], None),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the session");
-    let (status, _) = app.call("GET", "/api/v1/customers", Some("repa2"), None).await;
+    let (status, _) = app
+        .call("GET", "/api/v1/customers", Some("repa2"), None)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the API token");
 }
 
 #[tokio::test]
 async fn moving_a_customer_to_another_rep_takes_effect_on_the_next_request() {
     let app = TestApp::spawn(Db::Sqlite).await;
-    let (status, _) = app.call("GET", "/api/v1/customers/c-repa", Some("repa"), None).await;
+    let (status, _) = app
+        .call("GET", "/api/v1/customers/c-repa", Some("repa"), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, body) = app
-        .call("PATCH", "/api/v1/customers/c-repa", Some("admin"), Some(&json!({"owner": "repb"})))
+        .call(
+            "PATCH",
+            "/api/v1/customers/c-repa",
+            Some("admin"),
+            Some(&json!({"owner": "repb"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, _) = app.call("GET", "/api/v1/customers/c-repa", Some("repa"), None).await;
+    let (status, _) = app
+        .call("GET", "/api/v1/customers/c-repa", Some("repa"), None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = app.call("GET", "/api/v1/customers/c-repa", Some("repb"), None).await;
+    let (status, _) = app
+        .call("GET", "/api/v1/customers/c-repa", Some("repb"), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -151,7 +248,12 @@ async fn a_hundred_bad_logins_are_mostly_refused_and_the_real_user_still_gets_in
     let app = TestApp::spawn(Db::Sqlite).await;
     let mut limited = 0;
     for _ in 0..100 {
-        let (status, _, _) = app.send_from([192, 0, 2, 7], login_request("repa@example.com", "wrong password 1")).await;
+        let (status, _, _) = app
+            .send_from(
+                [192, 0, 2, 7],
+                login_request("repa@example.com", "wrong password 1"),
+            )
+            .await;
         match status {
             StatusCode::TOO_MANY_REQUESTS => limited += 1,
             StatusCode::UNAUTHORIZED => {}
@@ -159,7 +261,9 @@ async fn a_hundred_bad_logins_are_mostly_refused_and_the_real_user_still_gets_in
         }
     }
     assert!(limited >= 90, "{limited} of 100 answered 429");
-    let (status, _, body) = app.send_from([10, 0, 0, 9], login_request("repa@example.com", PASSWORD)).await;
+    let (status, _, body) = app
+        .send_from([10, 0, 0, 9], login_request("repa@example.com", PASSWORD))
+        .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
 }
 
@@ -170,5 +274,8 @@ async fn passwords_are_stored_as_argon2id_with_the_minimum_cost() {
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_default();
-    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
 }
