@@ -409,6 +409,7 @@ macro_rules! conformance_tests {
             a_failed_write_leaves_nothing_behind,
             settings_passwords_and_known_ids
         );
+        $crate::webhook_conformance_tests!($open);
     };
     (@each $open:expr; $($check:ident),+) => {
         $(

@@ -6,9 +6,11 @@
 //! their migrations; the queries live here once, written in the SQL both speak.
 
 pub mod conformance;
+pub mod conformance_webhooks;
 mod error;
 mod report;
 pub mod sql;
+pub mod webhooks;
 
 use std::future::Future;
 
@@ -18,6 +20,7 @@ use salesboard_domain::{Dataset, StageChange};
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};
 pub use sql::SqlStore;
+pub use webhooks::{AttemptOutcome, Delivery, DeliveryStatus, DueDelivery, Webhook, WebhookStore};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@
 mod batch;
 mod read;
 mod tables;
+mod webhooks;
 mod write;
 
 use std::time::Duration;
