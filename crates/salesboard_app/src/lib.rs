@@ -9,6 +9,7 @@ pub mod kpi;
 pub mod settings;
 pub mod store;
 pub mod users;
+pub mod webhooks;
 
 #[cfg(test)]
 mod test_support;
