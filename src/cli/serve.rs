@@ -55,8 +55,23 @@ pub async fn run(store: AppStore, args: ServeArgs) -> anyhow::Result<()> {
             tracing::error!(%error, "the KPI engine could not be built");
         }
     });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let dispatcher = state.clone();
+    let webhooks = tokio::spawn(async move {
+        let mut stopped = stopped;
+        dispatcher
+            .run_webhooks(async move {
+                let _ = stopped.changed().await;
+            })
+            .await;
+    });
     eprintln!("Salesboard listening on http://{address}");
-    serve(listener, state, shutdown_signal()).await?;
+    serve(listener, state, async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await?;
+    let _ = webhooks.await;
     store.close().await;
     Ok(())
 }

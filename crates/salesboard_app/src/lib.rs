@@ -14,6 +14,7 @@ pub mod records;
 pub mod settings;
 pub mod store;
 pub mod users;
+pub mod webhooks;
 
 #[cfg(test)]
 mod test_support;

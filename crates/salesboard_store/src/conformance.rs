@@ -606,6 +606,7 @@ macro_rules! conformance_tests {
             sessions_are_stored_touched_and_deleted,
             deactivating_a_user_deletes_their_sessions
         );
+        $crate::webhook_conformance_tests!($open);
     };
     (@each $open:expr; $($check:ident),+) => {
         $(

@@ -7,10 +7,12 @@
 
 mod auth;
 pub mod conformance;
+pub mod conformance_webhooks;
 mod error;
 pub mod records;
 mod report;
 pub mod sql;
+pub mod webhooks;
 
 use std::future::Future;
 
@@ -23,6 +25,7 @@ pub use auth::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow};
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};
 pub use sql::SqlStore;
+pub use webhooks::{AttemptOutcome, Delivery, DeliveryStatus, DueDelivery, Webhook, WebhookStore};
 
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

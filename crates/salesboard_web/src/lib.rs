@@ -22,8 +22,9 @@ use axum::routing::{MethodRouter, delete, get, patch, post};
 use salesboard_app::AppStore;
 use salesboard_app::auth::LoginLimiter;
 use salesboard_app::kpi_serving::KpiCache;
+use salesboard_app::webhooks::{self, WebhookEvent};
 use serde_json::{Map, Value, json};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 use tower_http::trace::TraceLayer;
 
 use crate::api::admin::{ImportJobs, MAX_UPLOAD_BYTES};
@@ -43,6 +44,8 @@ pub struct AppState {
     pub imports: ImportJobs,
     /// Whether start-up (migrations, the KPI engine) is done.
     pub ready: Arc<AtomicBool>,
+    /// Wakes the webhook dispatcher when deliveries are queued.
+    pub webhook_wake: Arc<Notify>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             limiter: Arc::new(LoginLimiter::default()),
             imports: Arc::new(Mutex::new(HashMap::new())),
             ready: Arc::new(AtomicBool::new(false)),
+            webhook_wake: Arc::new(Notify::new()),
         }
     }
 
@@ -64,15 +68,43 @@ impl AppState {
         Ok(())
     }
 
-    /// A record changed through the API.
+    /// A record changed through the API: queue the webhooks that want it.
+    /// The change is committed already; a failure here is logged, not undone.
     pub(crate) async fn changed(&self, kind: &str, event: &str, record: &Map<String, Value>) {
-        tracing::info!(kind, event, "record changed");
-        let _ = record;
+        let id = salesboard_store::records::kind_named(kind)
+            .and_then(|k| record.get(k.key_field().name))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let event = WebhookEvent {
+            event: event.to_string(),
+            entity: kind.to_string(),
+            id,
+            at: salesboard_domain::Timestamp::now().unix_seconds(),
+            data: Value::Object(record.clone()),
+        };
+        match webhooks::notify(&self.store, &event).await {
+            Ok(0) => {}
+            Ok(_) => self.webhook_wake.notify_one(),
+            Err(error) => tracing::error!(%error, "webhook deliveries could not be queued"),
+        }
     }
 
-    /// An import finished.
-    pub(crate) async fn imported(&self) {
-        tracing::info!("import finished");
+    /// An import through the API finished: a `record.updated` event on
+    /// `imports`, with its outcome.
+    pub(crate) async fn imported(&self, outcome: Value) {
+        let mut record = Map::new();
+        record.insert("import".into(), outcome);
+        self.changed("imports", "record.updated", &record).await;
+    }
+
+    /// Sends queued webhook deliveries until `shutdown` resolves.
+    pub async fn run_webhooks(&self, shutdown: impl std::future::Future<Output = ()>) {
+        match webhooks::http_client() {
+            Ok(client) => {
+                webhooks::run_dispatcher(&self.store, &client, &self.webhook_wake, shutdown).await
+            }
+            Err(error) => tracing::error!(%error, "webhooks are off: no HTTP client"),
+        }
     }
 }
 
@@ -98,7 +130,7 @@ async fn no_route() -> ApiError {
 }
 
 fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
-    use api::{admin, kpis, records};
+    use api::{admin, kpis, records, webhooks};
     match endpoint {
         Endpoint::Health => get(health),
         Endpoint::OpenApi => get(openapi_document),
@@ -116,6 +148,11 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::ImportUpload => post(admin::upload),
         Endpoint::ImportStatus => get(admin::status),
         Endpoint::Audit => get(admin::audit),
+        Endpoint::WebhookList => get(webhooks::list),
+        Endpoint::WebhookCreate => post(webhooks::create),
+        Endpoint::WebhookGet => get(webhooks::get),
+        Endpoint::WebhookDelete => delete(webhooks::delete),
+        Endpoint::WebhookDeliveries => get(webhooks::deliveries),
     }
 }
 

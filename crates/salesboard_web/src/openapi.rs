@@ -241,6 +241,35 @@ fn operation(route: &Route) -> Value {
             );
             responses.insert("404".into(), error_response("no such import"));
         }
+        Endpoint::WebhookList | Endpoint::WebhookDeliveries => {
+            responses.insert("200".into(), json_response("the list", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}})));
+            if route.endpoint == Endpoint::WebhookDeliveries {
+                responses.insert("404".into(), error_response("no such webhook"));
+            }
+        }
+        Endpoint::WebhookCreate => {
+            body = Some(
+                json!({"type": "object", "required": ["url"], "additionalProperties": false, "properties": {"url": {"type": "string"}, "events": {"type": "array", "items": {"type": "string", "enum": ["record.created", "record.updated", "record.deleted", "kpi.alert", "*"]}}}}),
+            );
+            responses.insert(
+                "201".into(),
+                json_response(
+                    "created; the secret is shown this once",
+                    json!({"type": "object"}),
+                ),
+            );
+        }
+        Endpoint::WebhookGet => {
+            responses.insert(
+                "200".into(),
+                json_response("the webhook", json!({"type": "object"})),
+            );
+            responses.insert("404".into(), error_response("no such webhook"));
+        }
+        Endpoint::WebhookDelete => {
+            responses.insert("204".into(), json!({"description": "deleted"}));
+            responses.insert("404".into(), error_response("no such webhook"));
+        }
         Endpoint::Audit => {
             parameters.push(query(
                 "limit",

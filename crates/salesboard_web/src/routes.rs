@@ -51,6 +51,16 @@ pub enum Endpoint {
     ImportStatus,
     /// The audit log.
     Audit,
+    /// The webhooks.
+    WebhookList,
+    /// A new webhook.
+    WebhookCreate,
+    /// One webhook.
+    WebhookGet,
+    /// Delete a webhook.
+    WebhookDelete,
+    /// A webhook's deliveries.
+    WebhookDeliveries,
 }
 
 /// One route.
@@ -212,6 +222,41 @@ pub fn routes() -> Vec<Route> {
             Policy("audit", Action::Read),
             Endpoint::Audit,
             "The audit log, newest first",
+        ),
+        route(
+            "GET",
+            "/api/v1/webhooks",
+            Policy("webhooks", Action::Read),
+            Endpoint::WebhookList,
+            "The webhooks",
+        ),
+        route(
+            "POST",
+            "/api/v1/webhooks",
+            Policy("webhooks", Action::Create),
+            Endpoint::WebhookCreate,
+            "A new webhook; its signing secret is shown once",
+        ),
+        route(
+            "GET",
+            "/api/v1/webhooks/{id}",
+            Policy("webhooks", Action::Read),
+            Endpoint::WebhookGet,
+            "One webhook",
+        ),
+        route(
+            "DELETE",
+            "/api/v1/webhooks/{id}",
+            Policy("webhooks", Action::Delete),
+            Endpoint::WebhookDelete,
+            "Delete a webhook and its deliveries",
+        ),
+        route(
+            "GET",
+            "/api/v1/webhooks/{id}/deliveries",
+            Policy("webhooks", Action::Read),
+            Endpoint::WebhookDeliveries,
+            "A webhook's deliveries, newest first",
         ),
     ]);
     all

@@ -8,6 +8,7 @@ mod batch;
 mod read;
 mod records;
 mod tables;
+mod webhooks;
 mod write;
 
 use std::time::Duration;

@@ -167,9 +167,13 @@ pub async fn upload(
                 }
             }
         }
+        let finished = jobs
+            .get(&job_id)
+            .map(|job| serde_json::json!({"id": job.id, "status": job.status, "error": job.error}))
+            .unwrap_or_default();
         drop(jobs);
         drop(dir);
-        state.imported().await;
+        state.imported(finished).await;
     });
     Ok((StatusCode::ACCEPTED, Json(job)).into_response())
 }

@@ -3,3 +3,4 @@
 pub mod admin;
 pub mod kpis;
 pub mod records;
+pub mod webhooks;

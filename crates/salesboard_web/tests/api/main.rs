@@ -6,3 +6,4 @@ mod headers;
 mod kpis;
 mod matrix;
 mod sessions;
+mod webhooks;

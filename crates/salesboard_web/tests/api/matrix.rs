@@ -445,6 +445,24 @@ async fn run_matrix(db: Db) {
                         .await;
                     tally.check(what(""), status, &[StatusCode::NOT_FOUND], &body);
                 }
+                Endpoint::WebhookList => {
+                    let (status, body) =
+                        app.call("GET", "/api/v1/webhooks", Some(actor), None).await;
+                    tally.check(what(""), status, &[StatusCode::OK], &body);
+                }
+                Endpoint::WebhookCreate => {
+                    let hook =
+                        json!({"url": "http://127.0.0.1:9/hook", "events": ["record.created"]});
+                    let (status, body) = app
+                        .call("POST", "/api/v1/webhooks", Some(actor), Some(&hook))
+                        .await;
+                    tally.check(what(""), status, &[StatusCode::CREATED], &body);
+                }
+                Endpoint::WebhookGet | Endpoint::WebhookDeliveries | Endpoint::WebhookDelete => {
+                    let path = route.path.replace("{id}", "wh-none");
+                    let (status, body) = app.call(route.method, &path, Some(actor), None).await;
+                    tally.check(what("(missing)"), status, &[StatusCode::NOT_FOUND], &body);
+                }
                 Endpoint::Audit => {
                     let (status, body) = app.call("GET", "/api/v1/audit", Some(actor), None).await;
                     tally.check(what(""), status, &[StatusCode::OK], &body);
