@@ -32,6 +32,15 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Set a user's password (their sessions end).
+    Password {
+        /// The user's login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
     /// Make an API token for a user and print it (shown this once).
     Token {
         /// The user's login e-mail.
@@ -57,6 +66,22 @@ pub enum UserCommand {
 
 pub async fn run(store: &(impl Store + AuthStore), command: UserCommand) -> anyhow::Result<()> {
     match command {
+        UserCommand::Password {
+            email,
+            password_stdin,
+        } => {
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            let mut input = String::new();
+            std::io::stdin()
+                .read_to_string(&mut input)
+                .context("cannot read the password from standard input")?;
+            let password = input.lines().next().unwrap_or("");
+            let id = salesboard_app::auth::set_password_by_email(store, &email, password).await?;
+            println!("password set for {id}");
+            Ok(())
+        }
         UserCommand::Add {
             email,
             name,

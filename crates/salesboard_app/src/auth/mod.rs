@@ -343,5 +343,23 @@ pub async fn set_active_by_email(
     Ok(user.id)
 }
 
+/// Sets a user's password (checked against the policy, hashed with
+/// Argon2id); the user's sessions end. Returns the user id.
+pub async fn set_password_by_email(
+    store: &(impl Store + AuthStore),
+    email: &str,
+    password: &str,
+) -> Result<String, AuthError> {
+    let user = store
+        .login_user(email)
+        .await?
+        .ok_or_else(|| AuthError::UnknownUser(email.trim().to_string()))?;
+    crate::users::check_password_policy(password).map_err(|e| AuthError::Hash(e.to_string()))?;
+    let hash = crate::users::hash_password(password).map_err(|e| AuthError::Hash(e.to_string()))?;
+    store.set_password_hash(&user.id, &hash).await?;
+    store.delete_sessions_of_user(&user.id).await?;
+    Ok(user.id)
+}
+
 #[cfg(test)]
 mod tests;
