@@ -10,7 +10,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let args = cli::Cli::parse();
-    cli::init_tracing(args.verbose);
+    cli::init_tracing(args.verbose, matches!(args.command, cli::Command::Serve(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

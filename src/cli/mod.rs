@@ -89,8 +89,10 @@ pub enum Command {
 }
 
 /// Log to stderr; `RUST_LOG` overrides `-v`.
-pub fn init_tracing(verbose: u8) {
+pub fn init_tracing(verbose: u8, serving: bool) {
     let default = match verbose {
+        // A server logs every request (method, path, status, latency).
+        0 if serving => "info,sqlx=warn",
         0 => "warn,sqlx=error",
         1 => "info",
         _ => "debug",

@@ -25,7 +25,9 @@ use salesboard_app::kpi_serving::KpiCache;
 use salesboard_app::webhooks::{self, WebhookEvent};
 use serde_json::{Map, Value, json};
 use tokio::sync::{Mutex, Notify};
-use tower_http::trace::TraceLayer;
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::api::admin::{ImportJobs, MAX_UPLOAD_BYTES};
 use crate::error::ApiError;
@@ -179,7 +181,15 @@ pub fn router(state: AppState) -> Router {
             auth::authenticate,
         ))
         .layer(axum::middleware::from_fn(security::security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(Level::INFO)
+                        .latency_unit(LatencyUnit::Micros),
+                ),
+        )
         .with_state(state)
 }
 

@@ -136,7 +136,48 @@ fn push_row(rows: &mut Vec<Row>, line: usize, mut cells: csv::StringRecord, widt
     rows.push(Row { line, cells });
 }
 
+/// The most an XLSX file may hold once unpacked, in bytes.
+pub const MAX_XLSX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The most entries an XLSX archive may have.
+pub const MAX_XLSX_ENTRIES: usize = 10_000;
+
+/// Checks an XLSX archive from its directory, before anything is inflated:
+/// not too many entries, not too large unpacked (a zip bomb), no symlinks.
+fn check_archive(bytes: &[u8]) -> Result<(), String> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable XLSX file: {e}"))?;
+    if archive.len() > MAX_XLSX_ENTRIES {
+        return Err(format!(
+            "not a spreadsheet: the archive has {} entries (at most {MAX_XLSX_ENTRIES})",
+            archive.len()
+        ));
+    }
+    let mut unpacked: u64 = 0;
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(|e| format!("not a readable XLSX file: {e}"))?;
+        if entry.is_symlink() {
+            return Err(format!(
+                "not a spreadsheet: {} is a symbolic link",
+                entry.name().unwrap_or_default()
+            ));
+        }
+        unpacked = unpacked.saturating_add(entry.size());
+    }
+    if unpacked > MAX_XLSX_UNPACKED_BYTES {
+        return Err(format!(
+            "the spreadsheet unpacks to {} MiB, more than {} MiB",
+            unpacked / 1024 / 1024,
+            MAX_XLSX_UNPACKED_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(())
+}
+
 fn read_xlsx(file: &SourceFile, sheet: Option<&str>) -> Result<Table, String> {
+    check_archive(&file.bytes)?;
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(file.bytes.as_slice()))
         .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
     let names = workbook.sheet_names();
@@ -192,7 +233,58 @@ fn cell_text(cell: &Data) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
+
+    /// A zip archive with the given entries (name, content), deflated.
+    fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        for (name, content) in entries {
+            out.start_file(*name, options)
+                .unwrap_or_else(|e| panic!("{e}"));
+            out.write_all(content).unwrap_or_else(|e| panic!("{e}"));
+        }
+        out.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
+    }
+
+    fn xlsx_error(bytes: Vec<u8>) -> String {
+        match read_table(
+            &SourceFile {
+                name: "x.xlsx".into(),
+                bytes,
+            },
+            None,
+        ) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_inflated() {
+        let zeros = vec![0_u8; 300 * 1024 * 1024];
+        let bomb = archive(&[("xl/worksheets/sheet1.xml", &zeros)]);
+        drop(zeros);
+        assert!(bomb.len() < 1024 * 1024, "{} bytes packed", bomb.len());
+        let started = std::time::Instant::now();
+        let error = xlsx_error(bomb);
+        assert!(error.contains("unpacks to 300 MiB"), "{error}");
+        // Refused from the directory alone, without inflating 300 MiB.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    }
+
+    #[test]
+    fn too_many_entries_or_a_non_spreadsheet_archive_are_refused() {
+        let names: Vec<String> = (0..=MAX_XLSX_ENTRIES).map(|i| format!("f{i}")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+        assert!(xlsx_error(archive(&entries)).contains("entries"));
+        let error = xlsx_error(archive(&[("hello.txt", b"hi")]));
+        assert!(error.starts_with("x.xlsx: "), "{error}");
+    }
 
     fn csv(text: &str) -> Table {
         read_table(

@@ -9,7 +9,7 @@ use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use salesboard_app::import::{ImportProgress, ImportRequest, run_import};
+use salesboard_app::import::{ImportError, ImportProgress, ImportRequest, run_import};
 use salesboard_app::policy::{self, Action};
 use salesboard_store::Store;
 use serde::Serialize;
@@ -75,6 +75,8 @@ pub struct ImportJob {
     pub report: Option<serde_json::Value>,
     /// Why it failed.
     pub error: Option<String>,
+    /// Every problem found (file, line, field, reason), when rows are invalid.
+    pub problems: Vec<String>,
 }
 
 /// The imports of this server's life, by id.
@@ -96,17 +98,10 @@ pub async fn upload(
         multipart.map_err(|e| ApiError::invalid("body", format!("not a multipart upload: {e}")))?;
     let dir = tempfile::tempdir().map_err(ApiError::internal)?;
     let mut request = ImportRequest::default();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| ApiError::invalid("body", e.to_string()))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(str::to_string);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| ApiError::invalid(&name, e.to_string()))?;
+        let bytes = field.bytes().await.map_err(upload_error)?;
         match (name.as_str(), file_name) {
             ("skip_invalid", None) => request.skip_invalid = &bytes[..] == b"true",
             ("dry_run", None) => request.dry_run = &bytes[..] == b"true",
@@ -138,6 +133,7 @@ pub async fn upload(
         step: "queued".into(),
         report: None,
         error: None,
+        problems: Vec::new(),
     };
     app.imports.lock().await.insert(id.clone(), job.clone());
     let jobs = Arc::clone(&app.imports);
@@ -161,6 +157,15 @@ pub async fn upload(
                     job.status = "done";
                     job.report = serde_json::to_value(&report).ok();
                 }
+                Err(ImportError::Invalid { problems, .. }) => {
+                    job.status = "failed";
+                    job.error = Some(format!(
+                        "{} problem(s), nothing was written: {}",
+                        problems.len(),
+                        problems.first().map(|p| p.to_string()).unwrap_or_default()
+                    ));
+                    job.problems = problems.iter().map(|p| p.to_string()).collect();
+                }
                 Err(error) => {
                     job.status = "failed";
                     job.error = Some(error.to_string());
@@ -176,6 +181,21 @@ pub async fn upload(
         state.imported(finished).await;
     });
     Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+}
+
+/// A failed upload: 413 when it is larger than the limit, else 422.
+fn upload_error(error: axum::extract::multipart::MultipartError) -> ApiError {
+    match error.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "uploads are limited to {} MiB",
+                MAX_UPLOAD_BYTES / 1024 / 1024
+            ),
+        ),
+        _ => ApiError::invalid("body", error.body_text()),
+    }
 }
 
 /// `GET /api/v1/imports/{id}`.

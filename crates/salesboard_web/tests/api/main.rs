@@ -3,7 +3,9 @@
 
 mod common;
 mod headers;
+mod imports;
 mod kpis;
 mod matrix;
+mod reliability;
 mod sessions;
 mod webhooks;
