@@ -50,10 +50,14 @@ pub fn check_password_policy(password: &str) -> Result<(), UserError> {
 
 /// Whether a password is on the list of the most common ones (ignoring case).
 fn is_common(password: &str) -> bool {
-    const COMMON: &str = include_str!("common_passwords.txt");
+    const COMMON: [&str; 2] = [
+        include_str!("common_passwords.txt"),
+        include_str!("top3000_passwords.txt"),
+    ];
     let lowered = password.to_lowercase();
     COMMON
-        .lines()
+        .iter()
+        .flat_map(|list| list.lines())
         .filter(|line| !line.starts_with('#'))
         .any(|line| line == lowered)
 }
@@ -177,6 +181,19 @@ mod tests {
         assert!(check_password_policy("🔒🔒🔒🔒🔒🔒🔒🔒").is_ok());
         assert!(check_password_policy("Password1").is_err());
         assert!(check_password_policy(&"x".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn every_one_of_the_top_3000_passwords_is_refused() {
+        let list: Vec<&str> = include_str!("top3000_passwords.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .collect();
+        assert_eq!(list.len(), 3000);
+        for password in list {
+            assert!(check_password_policy(password).is_err(), "{password}");
+        }
+        assert!(check_password_policy("a perfectly fine passphrase").is_ok());
     }
 
     #[test]
