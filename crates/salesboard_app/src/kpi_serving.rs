@@ -3,6 +3,7 @@
 //! committed, from this process or any other), and every caller gets the KPIs
 //! of exactly the records they may read.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -32,7 +33,22 @@ pub struct KpiSnapshot {
     pub engine: Engine,
     /// How long reading and building took.
     pub build_ms: u128,
+    /// The records and engines of the scopes asked for since (a rep's, a
+    /// team's), so that a caller's second request costs what an admin's does.
+    scoped: std::sync::Mutex<HashMap<String, Arc<ScopedKpis>>>,
 }
+
+/// The records one scope may read, and the engine over them.
+#[derive(Debug)]
+pub struct ScopedKpis {
+    /// The records.
+    pub input: KpiInput,
+    /// The engine over them.
+    pub engine: Engine,
+}
+
+/// How many scopes a snapshot remembers before it starts over.
+const MAX_SCOPES: usize = 256;
 
 /// The engine, rebuilt when the store has changed since it was built.
 #[derive(Debug, Default)]
@@ -69,6 +85,7 @@ impl KpiCache {
             stage_order,
             engine,
             build_ms: started.elapsed().as_millis(),
+            scoped: std::sync::Mutex::new(HashMap::new()),
         });
         tracing::info!(
             version,
@@ -91,18 +108,37 @@ pub enum ServeKpiError {
     Denied(#[from] Denied),
 }
 
-/// The records the actor's KPIs cover: `None` for every record.
+/// The records the actor's KPIs cover and their engine: `None` for every
+/// record (the snapshot's own).
 async fn caller_input(
     store: &impl Store,
     snapshot: &KpiSnapshot,
     actor: &Actor,
-) -> Result<Option<KpiInput>, ServeKpiError> {
+) -> Result<Option<Arc<ScopedKpis>>, ServeKpiError> {
     let scope = policy::scope_named(store, actor, "customers", Action::Read).await?;
     let spend_visible = policy::reach(actor.role, "spend", Action::Read) != Reach::Never;
     if scope == RowScope::All && spend_visible {
         return Ok(None);
     }
-    Ok(Some(visible_input(&snapshot.input, &scope, spend_visible)))
+    let key = format!("{scope:?}|{spend_visible}");
+    if let Some(found) = snapshot
+        .scoped
+        .lock()
+        .ok()
+        .and_then(|cache| cache.get(&key).cloned())
+    {
+        return Ok(Some(found));
+    }
+    let input = visible_input(&snapshot.input, &scope, spend_visible);
+    let engine = Engine::new(&input, &snapshot.stage_order);
+    let scoped = Arc::new(ScopedKpis { input, engine });
+    if let Ok(mut cache) = snapshot.scoped.lock() {
+        if cache.len() >= MAX_SCOPES {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&scoped));
+    }
+    Ok(Some(scoped))
 }
 
 /// Every KPI of `period` over what the actor may read, with groups and filters.
@@ -116,12 +152,10 @@ pub async fn report(
 ) -> Result<KpiReport, ServeKpiError> {
     let snapshot = cache.current(store).await?;
     let own = caller_input(store, &snapshot, actor).await?;
-    let input = own.as_ref().unwrap_or(&snapshot.input);
+    let input = own.as_ref().map_or(&snapshot.input, |o| &o.input);
     if by.is_none() && filters.is_empty() {
-        return Ok(match &own {
-            None => snapshot.engine.report(&period),
-            Some(input) => Engine::new(input, &snapshot.stage_order).report(&period),
-        });
+        let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
+        return Ok(engine.report(&period));
     }
     Ok(
         kpi::kpi_report(input, period, &snapshot.stage_order, by, filters)
@@ -140,7 +174,7 @@ pub async fn explain(
 ) -> Result<Explanation, ServeKpiError> {
     let snapshot = cache.current(store).await?;
     let own = caller_input(store, &snapshot, actor).await?;
-    let input = own.as_ref().unwrap_or(&snapshot.input);
+    let input = own.as_ref().map_or(&snapshot.input, |o| &o.input);
     Ok(explain::explain_report(input, kpi, period, filters).map_err(KpiError::from)?)
 }
 
@@ -168,14 +202,7 @@ pub async fn dashboard(
 ) -> Result<Dashboard, ServeKpiError> {
     let snapshot = cache.current(store).await?;
     let own = caller_input(store, &snapshot, actor).await?;
-    let scoped;
-    let engine = match &own {
-        None => &snapshot.engine,
-        Some(input) => {
-            scoped = Engine::new(input, &snapshot.stage_order);
-            &scoped
-        }
-    };
+    let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
     let last_year = period.same_period_last_year();
     Ok(Dashboard {
         kpis: engine.report(&period),

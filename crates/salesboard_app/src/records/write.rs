@@ -7,7 +7,11 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use salesboard_io::import::{FileKind, ImportOptions, Row, Table, validate};
-use salesboard_store::records::{CUSTOMERS, DEALS, ORDERS, RecordKind, RowScope, TARGETS};
+use salesboard_store::KnownIds;
+use salesboard_store::records::{
+    CUSTOMERS, DEALS, ListQuery, ORDERS, PRODUCTS, RecordKind, RowScope, TARGETS, TEAMS, USERS,
+    Value,
+};
 use salesboard_store::{RecordAudit, Store, WriteContext};
 use serde_json::{Map, Value as Json};
 
@@ -197,7 +201,7 @@ async fn save(
         overrides: Vec::new(),
         skip_invalid: false,
     };
-    let known = store.known_ids().await?;
+    let known = known_for(store, &table).await?;
     let outcome = validate(&[(file_kind, table)], &known, &[], &options);
     if let Some(problem) = outcome.problems.first() {
         return Err(RecordError::Invalid {
@@ -220,6 +224,82 @@ async fn save(
     get_within(store, kind, &RowScope::All, key)
         .await?
         .ok_or(RecordError::NotFound)
+}
+
+/// What validating `table` needs to know of the stored records: every user,
+/// e-mail and team (small tables), and of customers, products, deals and
+/// orders only those the rows name, so that one write reads a few rows, not
+/// every id of a large database.
+async fn known_for(store: &impl Store, table: &Table) -> Result<KnownIds, RecordError> {
+    let mut known = KnownIds {
+        stages: store.pipeline_stages().await?,
+        ..KnownIds::default()
+    };
+    let everything = ListQuery {
+        filters: Vec::new(),
+        search: None,
+        sort: None,
+        offset: 0,
+        limit: i64::MAX,
+    };
+    for row in store
+        .list_records(&USERS, &RowScope::All, &everything)
+        .await?
+        .rows
+    {
+        let text = |index: usize| match row.get(index) {
+            Some(Value::Text(text)) => Some(text.clone()),
+            _ => None,
+        };
+        let (Some(id), email) = (text(0), text(2)) else {
+            continue;
+        };
+        if let Some(email) = email {
+            known.user_emails.insert(email.to_lowercase(), id.clone());
+        }
+        known.users.insert(id);
+    }
+    for row in store
+        .list_records(&TEAMS, &RowScope::All, &everything)
+        .await?
+        .rows
+    {
+        if let Some(Value::Text(id)) = row.first() {
+            known.teams.insert(id.clone());
+        }
+    }
+    let column = |name: &str| table.headers.iter().position(|h| h == name);
+    let named = |name: &str| -> Vec<String> {
+        column(name)
+            .map(|index| {
+                table
+                    .rows
+                    .iter()
+                    .filter_map(|row| row.cells.get(index))
+                    .map(|cell| cell.trim().to_string())
+                    .filter(|cell| !cell.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (field, kind, set) in [
+        ("customer_id", CUSTOMERS, &mut known.customers),
+        ("sku", PRODUCTS, &mut known.products),
+        ("deal_id", DEALS, &mut known.deals),
+        ("order_id", ORDERS, &mut known.orders),
+    ] {
+        for id in named(field) {
+            if !set.contains(&id)
+                && store
+                    .get_record(&kind, &RowScope::All, &id)
+                    .await?
+                    .is_some()
+            {
+                set.insert(id);
+            }
+        }
+    }
+    Ok(known)
 }
 
 /// The record as rows of an import file of its kind (an order: one per line).
