@@ -1,11 +1,13 @@
 //! The web server: the JSON API under `/api/v1` (with its OpenAPI document),
-//! sessions and API tokens, security headers, and readiness. Handlers only
+//! the HTML pages and their embedded assets, sessions and API tokens,
+//! security headers, and readiness. Handlers only
 //! call `salesboard_app`; the policy is applied there.
 
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod openapi;
+pub mod pages;
 pub mod routes;
 pub mod security;
 
@@ -155,6 +157,10 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::WebhookGet => get(webhooks::get),
         Endpoint::WebhookDelete => delete(webhooks::delete),
         Endpoint::WebhookDeliveries => get(webhooks::deliveries),
+        Endpoint::LoginPage => get(pages::login),
+        Endpoint::DashboardPage => get(pages::dashboard),
+        Endpoint::ExplainPage => get(pages::explain),
+        Endpoint::Asset => get(pages::assets::serve),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document, generated from the route list and the record
 //! kinds' field descriptions, so it cannot drift from what the server does.
+//! Browser routes (pages, assets) are not part of the API and are left out.
 
 use salesboard_app::records::json_type;
 use salesboard_store::records::{FieldType, ORDER_LINES, ORDERS, RecordKind, kind_named};
@@ -270,6 +271,13 @@ fn operation(route: &Route) -> Value {
             responses.insert("204".into(), json!({"description": "deleted"}));
             responses.insert("404".into(), error_response("no such webhook"));
         }
+        Endpoint::LoginPage | Endpoint::DashboardPage | Endpoint::ExplainPage | Endpoint::Asset => {
+            // Not in the document (see `document`); described for completeness.
+            responses.insert(
+                "200".into(),
+                json!({"description": "for browsers", "content": {"text/html": {}}}),
+            );
+        }
         Endpoint::Audit => {
             parameters.push(query(
                 "limit",
@@ -319,7 +327,7 @@ fn operation(route: &Route) -> Value {
 /// The whole document.
 pub fn document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
-    for route in routes() {
+    for route in routes().into_iter().filter(|r| !r.endpoint.is_browser()) {
         let entry = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
         entry[route.method.to_lowercase()] = operation(&route);
     }

@@ -61,6 +61,25 @@ pub enum Endpoint {
     WebhookDelete,
     /// A webhook's deliveries.
     WebhookDeliveries,
+    /// The login page (HTML).
+    LoginPage,
+    /// The dashboard page (HTML); signed-out visitors go to the login page.
+    DashboardPage,
+    /// A KPI's explanation page (HTML).
+    ExplainPage,
+    /// An embedded script or style sheet.
+    Asset,
+}
+
+impl Endpoint {
+    /// Whether the route is for browsers (a page or an asset) rather than
+    /// part of the JSON API; such routes are left out of the OpenAPI document.
+    pub fn is_browser(&self) -> bool {
+        matches!(
+            self,
+            Endpoint::LoginPage | Endpoint::DashboardPage | Endpoint::ExplainPage | Endpoint::Asset
+        )
+    }
 }
 
 /// One route.
@@ -257,6 +276,36 @@ pub fn routes() -> Vec<Route> {
             Policy("webhooks", Action::Read),
             Endpoint::WebhookDeliveries,
             "A webhook's deliveries, newest first",
+        ),
+    ]);
+    all.extend([
+        route(
+            "GET",
+            "/",
+            SignedIn,
+            Endpoint::DashboardPage,
+            "The KPI dashboard (HTML)",
+        ),
+        route(
+            "GET",
+            "/login",
+            Public,
+            Endpoint::LoginPage,
+            "The login page (HTML)",
+        ),
+        route(
+            "GET",
+            "/explain/{kpi}",
+            SignedIn,
+            Endpoint::ExplainPage,
+            "How one KPI was computed (HTML)",
+        ),
+        route(
+            "GET",
+            "/assets/{name}",
+            Public,
+            Endpoint::Asset,
+            "An embedded script or style sheet",
         ),
     ]);
     all

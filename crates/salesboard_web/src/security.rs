@@ -1,6 +1,7 @@
 //! Security headers on every response, whatever route, status or type:
 //! HSTS, a strict Content-Security-Policy, nosniff, no framing, no referrer,
-//! and a charset on every text type.
+//! no caching (except the embedded assets, which set their own), and a
+//! charset on every text type.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
@@ -24,10 +25,14 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (header::CACHE_CONTROL, "no-store"),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Embedded assets say how long they may be cached; everything else is
+    // never stored.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)

@@ -1,11 +1,12 @@
 //! The API's integration tests, one binary: permissions, sessions, security
-//! headers, KPIs.
+//! headers, KPIs, pages.
 
 mod common;
 mod headers;
 mod imports;
 mod kpis;
 mod matrix;
+mod pages;
 mod reliability;
 mod sessions;
 mod webhooks;

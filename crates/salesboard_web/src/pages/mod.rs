@@ -1,0 +1,288 @@
+//! The HTML pages, rendered on the server from compiled-in askama templates
+//! (auto-escaped): the login form, the KPI dashboard and a KPI's explanation.
+//! The script is a file (`assets/app.js`), so the CSP allows no inline code.
+
+pub mod assets;
+mod dashboard;
+pub mod format;
+pub mod i18n;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cookie::{Cookie, SameSite};
+use salesboard_app::kpi_serving;
+use salesboard_domain::Period;
+use salesboard_domain::kpi::explain::KpiName;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::auth::Caller;
+use i18n::{LANG_COOKIE, Lang};
+
+pub use dashboard::dashboard;
+
+/// What every page's frame shows.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    /// The language of the page.
+    pub lang: Lang,
+    /// The signed-in user's name, if any.
+    pub user: Option<String>,
+    /// The CSRF token, for the log-out button.
+    pub csrf: String,
+    /// The link that switches the language of this page.
+    pub switch_href: String,
+}
+
+impl Frame {
+    fn new(
+        lang: Lang,
+        caller: Option<&Caller>,
+        path: &str,
+        mut query: Vec<(String, String)>,
+    ) -> Self {
+        query.retain(|(name, _)| name != "lang");
+        query.push(("lang".into(), lang.other().code().into()));
+        Frame {
+            lang,
+            user: caller.map(|c| c.actor.name.clone()),
+            csrf: caller.and_then(|c| c.csrf.clone()).unwrap_or_default(),
+            switch_href: format!("{path}?{}", encode_query(&query)),
+        }
+    }
+
+    /// `/assets/NAME?v=…`.
+    pub fn asset(&self, name: &str) -> String {
+        assets::url(name)
+    }
+}
+
+/// `a=b&c=d`, percent-encoded.
+pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
+    fn encode(text: &str) -> String {
+        let mut out = String::new();
+        for byte in text.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    out.push(byte as char)
+                }
+                other => out.push_str(&format!("%{other:02X}")),
+            }
+        }
+        out
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn query_value<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The page's language; when `?lang=` chose it, the cookie that keeps it.
+pub(crate) fn language(
+    query: &[(String, String)],
+    headers: &HeaderMap,
+) -> (Lang, Option<HeaderValue>) {
+    let asked = query_value(query, "lang");
+    let lang = Lang::of_request(asked, headers);
+    let cookie = asked.and_then(Lang::parse).and_then(|lang| {
+        let cookie = Cookie::build((LANG_COOKIE, lang.code()))
+            .path("/")
+            .secure(true)
+            .same_site(SameSite::Lax)
+            .max_age(cookie::time::Duration::days(365))
+            .build();
+        HeaderValue::from_str(&cookie.to_string()).ok()
+    });
+    (lang, cookie)
+}
+
+/// Renders a template into a response, with the language cookie if set.
+pub(crate) fn render(template: &impl Template, cookie: Option<HeaderValue>) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            if let Some(cookie) = cookie {
+                response.headers_mut().insert(header::SET_COOKIE, cookie);
+            }
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "a page could not be rendered");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be rendered",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Where a signed-out visitor of a page is sent.
+pub(crate) fn to_login() -> Response {
+    Redirect::to("/login").into_response()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    frame: Frame,
+}
+
+/// `GET /login`: the form; the script posts it to `/api/v1/login`.
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    caller: Option<Caller>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let (lang, cookie) = language(&query, &headers);
+    let frame = Frame::new(lang, caller.as_ref(), "/login", query);
+    render(&LoginPage { frame }, cookie)
+}
+
+/// One input of an explanation, for people.
+#[derive(Debug)]
+struct InputRow {
+    label: String,
+    value: String,
+    records: usize,
+}
+
+#[derive(Template)]
+#[template(path = "explain.html")]
+struct ExplainPage {
+    frame: Frame,
+    label: String,
+    period: String,
+    period_code: String,
+    formula: String,
+    substituted: String,
+    value: String,
+    inputs: Vec<InputRow>,
+    notes: Vec<String>,
+    raw: String,
+    error: Option<String>,
+}
+
+fn figure(value: &Value) -> String {
+    match value {
+        Value::Null => "–".into(),
+        Value::String(s) => format::money(Some(s)),
+        Value::Object(cycle) => cycle
+            .get("mean")
+            .and_then(Value::as_f64)
+            .map_or("–".into(), |d| format!("{d:.1}")),
+        Value::Number(n) if n.is_i64() => format::count(n.as_i64().unwrap_or_default()),
+        Value::Number(n) => format!("{:.4}", n.as_f64().unwrap_or_default()),
+        other => other.to_string(),
+    }
+}
+
+/// The explanation with at most [`RAW_RECORDS`] records per input shown raw.
+fn shortened(mut json: Value) -> Value {
+    for input in json["inputs"].as_array_mut().into_iter().flatten() {
+        if let Some(records) = input["records"].as_array_mut() {
+            records.truncate(RAW_RECORDS);
+        }
+    }
+    json
+}
+
+/// Records per input in the raw view of an explanation.
+const RAW_RECORDS: usize = 50;
+
+/// `GET /explain/{kpi}?period=…[&channel=…][&rep=…]`: how a number was computed.
+#[tracing::instrument(skip_all)]
+pub async fn explain(
+    State(app): State<AppState>,
+    caller: Option<Caller>,
+    headers: HeaderMap,
+    Path(kpi): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    let Some(caller) = caller else {
+        return to_login();
+    };
+    let (lang, cookie) = language(&query, &headers);
+    let period_code = query_value(&query, "period")
+        .map(str::to_string)
+        .unwrap_or_else(dashboard::default_period);
+    let mut page = ExplainPage {
+        frame: Frame::new(
+            lang,
+            Some(&caller),
+            &format!("/explain/{kpi}"),
+            query.clone(),
+        ),
+        label: kpi.clone(),
+        period: format::period(&period_code, lang),
+        period_code: period_code.clone(),
+        formula: String::new(),
+        substituted: String::new(),
+        value: String::new(),
+        inputs: Vec::new(),
+        notes: Vec::new(),
+        raw: String::new(),
+        error: None,
+    };
+    let result = async {
+        let period = Period::parse(&period_code).map_err(|e| e.to_string())?;
+        let name = KpiName::parse(
+            &kpi,
+            query_value(&query, "channel"),
+            query_value(&query, "rep"),
+        )
+        .map_err(|e| e.to_string())?;
+        let explanation =
+            kpi_serving::explain(&app.store, &app.kpis, &caller.actor, &name, period, &[])
+                .await
+                .map_err(|e| e.to_string())?;
+        serde_json::to_value(&explanation).map_err(|e| e.to_string())
+    }
+    .await;
+    match result {
+        Ok(json) => {
+            let text = |name: &str| json[name].as_str().unwrap_or_default().to_string();
+            let label_key = match lang {
+                Lang::Zh => "label_zh",
+                Lang::En => "label_en",
+            };
+            page.label = text(label_key);
+            page.formula = text("formula");
+            page.substituted = text("substituted");
+            page.value = figure(&json["value"]);
+            for input in json["inputs"].as_array().into_iter().flatten() {
+                page.inputs.push(InputRow {
+                    label: input[label_key].as_str().unwrap_or_default().to_string(),
+                    value: figure(&input["value"]),
+                    records: input["records"].as_array().map_or(0, Vec::len),
+                });
+            }
+            page.notes = json["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            page.raw = serde_json::to_string_pretty(&shortened(json)).unwrap_or_default();
+        }
+        Err(message) => page.error = Some(message),
+    }
+    let failed = page.error.is_some();
+    let mut response = render(&page, cookie);
+    if failed {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}

@@ -1,0 +1,144 @@
+//! The HTML pages and their assets: who sees what, the language, the
+//! numbers on the cards against the API, and what the browser may cache.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+
+use crate::common::{Db, TestApp};
+
+async fn page(
+    app: &TestApp,
+    path: &str,
+    actor: Option<&str>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, String) {
+    let mut builder = Request::builder().uri(path);
+    if let Some(actor) = actor {
+        builder = builder.header("authorization", format!("Bearer {}", app.tokens[actor]));
+    }
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let request = builder
+        .body(Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, headers, body) = app.send_raw(request).await;
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn header(headers: &HeaderMap, name: &str) -> String {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_is_sent_to_the_login_page() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    for path in ["/", "/?period=2024", "/explain/revenue?period=2024"] {
+        let (status, headers, _) = page(&app, path, None, &[]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(header(&headers, "location"), "/login", "{path}");
+    }
+    let (status, headers, html) = page(&app, "/login", None, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(header(&headers, "content-type").starts_with("text/html"));
+    assert!(html.contains(r#"id="login-form""#), "{html}");
+}
+
+#[tokio::test]
+async fn pages_have_no_inline_script() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    for path in ["/login", "/?period=2024", "/explain/cac?period=2024"] {
+        let (status, _, html) = page(&app, path, Some("admin"), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        for tag in html.split("<script").skip(1) {
+            let open = tag.split('>').next().unwrap_or_default();
+            assert!(open.contains("src=\"/assets/"), "{path}: <script{open}>");
+            assert!(
+                tag.split('>')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .starts_with("</script")
+            );
+        }
+        assert!(!html.contains(" onclick="), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_revenue_card_shows_the_revenue_of_the_kpi_api() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    for actor in ["admin", "mgr1", "repa"] {
+        let (_, kpis) = app
+            .call("GET", "/api/v1/kpis?period=2024", Some(actor), None)
+            .await;
+        let revenue = kpis["revenue"].as_str().unwrap_or_else(|| panic!("{kpis}"));
+        let (status, _, html) = page(&app, "/?period=2024", Some(actor), &[]).await;
+        assert_eq!(status, StatusCode::OK);
+        let card = format!(r#"id="kpi-revenue" data-kpi="revenue" data-value="{revenue}""#);
+        assert!(html.contains(&card), "{actor}: {card} not in the page");
+        assert!(
+            html.contains(r#"data-charts="{&#34;"#),
+            "the chart data is escaped"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_language_comes_from_the_browser_and_the_switch_is_remembered() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (_, _, zh) = page(&app, "/?period=2024", Some("admin"), &[]).await;
+    assert!(zh.contains(r#"<html lang="zh-CN">"#) && zh.contains("销售额"));
+    let english = [("accept-language", "en-GB,en;q=0.9")];
+    let (_, _, en) = page(&app, "/?period=2024", Some("admin"), &english).await;
+    assert!(en.contains(r#"<html lang="en">"#) && en.contains("Revenue"));
+    assert!(!en.contains("销售额"));
+    let (_, headers, zh) = page(&app, "/?period=2024&lang=zh", Some("admin"), &english).await;
+    assert!(zh.contains("销售额"));
+    let cookie = header(&headers, "set-cookie");
+    assert!(cookie.starts_with("salesboard_lang=zh"), "{cookie}");
+    let (_, _, zh) = page(
+        &app,
+        "/?period=2024",
+        Some("admin"),
+        &[english[0], ("cookie", "salesboard_lang=zh")],
+    )
+    .await;
+    assert!(zh.contains("销售额"));
+}
+
+#[tokio::test]
+async fn the_explanation_page_shows_the_formula() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (status, _, html) = page(&app, "/explain/cac?period=2024&lang=en", Some("mgr1"), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("acquisition_spend / new_customers"), "{html}");
+    let (status, _, html) = page(&app, "/explain/nonsense?period=2024", Some("mgr1"), &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("class=\"error\""));
+}
+
+#[tokio::test]
+async fn assets_are_embedded_typed_and_cached_for_a_year() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    for (name, kind, size) in [
+        ("echarts.min.js", "text/javascript", 500_000),
+        ("app.js", "text/javascript", 1_000),
+        ("app.css", "text/css", 1_000),
+    ] {
+        let (status, headers, body) = page(&app, &format!("/assets/{name}?v=x"), None, &[]).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        assert!(header(&headers, "content-type").starts_with(kind), "{name}");
+        assert!(
+            header(&headers, "cache-control").contains("max-age=31536000"),
+            "{name}"
+        );
+        assert!(body.len() > size, "{name}: {} bytes", body.len());
+    }
+    let (status, headers, _) = page(&app, "/assets/package.json", None, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(header(&headers, "cache-control"), "no-store");
+}
