@@ -8,24 +8,65 @@ use serde_json::{Map, Value, json};
 
 use crate::routes::{Access, Endpoint, Route, routes};
 
-fn field_schema(ty: FieldType, read_only: bool) -> Value {
+/// The values some text fields take (the import's own lists).
+fn enum_values(kind: &str, field: &str) -> Option<Value> {
+    Some(match (kind, field) {
+        ("customers", "kind") => json!(["company", "person", null]),
+        ("deals", "status") => json!(["open", "won", "lost", null]),
+        ("orders", "status") => json!(["completed", "cancelled", null]),
+        ("activities", "kind") => json!(["call", "visit", "email", "meeting", "message", null]),
+        ("users", "role") => json!(["admin", "manager", "rep", null]),
+        ("targets", "metric") => json!(["revenue", "new_customers", "deals_won", null]),
+        ("surveys", "scale") => json!([5, 10, null]),
+        _ => return None,
+    })
+}
+
+/// Money as the API writes it (also `salesboard_app::records::json::is_api_money`).
+const MONEY_PATTERN: &str = "^-?[0-9]{1,13}(\\.[0-9]{1,2})?$";
+/// A discount as the API writes it (also `is_api_discount`).
+const DISCOUNT_PATTERN: &str = "^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)$";
+
+fn field_schema(kind: &str, field: &str, ty: FieldType, read_only: bool) -> Value {
     let mut schema = match ty {
         FieldType::Money => {
-            json!({"type": ["string", "null"], "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$", "description": "money, exact decimal"})
+            json!({"type": ["string", "null"], "pattern": MONEY_PATTERN, "description": "money, exact decimal"})
         }
         FieldType::Discount => {
-            json!({"type": ["string", "null"], "pattern": "^(0(\\.[0-9]{1,6})?|1(\\.0+)?)$", "description": "discount as a fraction, 0 to 1"})
+            json!({"type": ["string", "null"], "pattern": DISCOUNT_PATTERN, "description": "discount as a fraction, 0 to 1"})
         }
         FieldType::Instant => {
-            json!({"type": ["string", "null"], "description": "RFC 3339, or a local time YYYY-MM-DD HH:MM:SS in the organization's time zone"})
+            json!({"type": ["string", "null"], "format": "date-time", "description": "RFC 3339; times are answered in the organization's time zone"})
         }
         FieldType::Date => json!({"type": ["string", "null"], "format": "date"}),
         other => json!({"type": [json_type(other), "null"]}),
     };
+    if let Some(values) = enum_values(kind, field) {
+        schema["enum"] = values;
+    }
     if read_only {
         schema["readOnly"] = json!(true);
     }
     schema
+}
+
+/// The schema of a list filter on a field: its value as text, or empty for
+/// "without one".
+fn filter_schema(ty: FieldType) -> Value {
+    let empty = json!({"type": "string", "maxLength": 0});
+    match ty {
+        FieldType::Text => json!({"type": "string"}),
+        FieldType::Integer => json!({"type": "string", "pattern": "^(-?[0-9]{1,18})?$"}),
+        FieldType::Money => {
+            json!({"type": "string", "pattern": MONEY_PATTERN.replacen('^', "^(", 1).replacen('$', ")?$", 1)})
+        }
+        FieldType::Discount => {
+            json!({"type": "string", "pattern": DISCOUNT_PATTERN.replacen('^', "^(", 1).replacen('$', ")?$", 1)})
+        }
+        FieldType::Instant => json!({"anyOf": [{"type": "string", "format": "date-time"}, empty]}),
+        FieldType::Date => json!({"anyOf": [{"type": "string", "format": "date"}, empty]}),
+        FieldType::Bool => json!({"type": "string", "enum": ["true", "false", ""]}),
+    }
 }
 
 fn record_schema(kind: &RecordKind, for_write: bool) -> Value {
@@ -34,12 +75,18 @@ fn record_schema(kind: &RecordKind, for_write: bool) -> Value {
         if for_write && !field.writable {
             continue;
         }
-        properties.insert(field.name.into(), field_schema(field.ty, !field.writable));
+        properties.insert(
+            field.name.into(),
+            field_schema(kind.name, field.name, field.ty, !field.writable),
+        );
     }
     if kind.name == ORDERS.name {
         let mut line = Map::new();
         for field in ORDER_LINES.fields.iter().filter(|f| f.name != "order_id") {
-            line.insert(field.name.into(), field_schema(field.ty, false));
+            line.insert(
+                field.name.into(),
+                field_schema("order_lines", field.name, field.ty, false),
+            );
         }
         properties.insert(
             "lines".into(),
@@ -129,7 +176,9 @@ fn operation(route: &Route) -> Value {
                 query(
                     "sort",
                     "a field, or -field for descending",
-                    json!({"type": "string"}),
+                    json!({"type": "string", "enum": kind_named(name).map(|k| {
+                        k.fields.iter().flat_map(|f| [f.name.to_string(), format!("-{}", f.name)]).collect::<Vec<_>>()
+                    }).unwrap_or_default()}),
                 ),
                 query(
                     "q",
@@ -142,7 +191,7 @@ fn operation(route: &Route) -> Value {
                     parameters.push(query(
                         field.name,
                         "keep records with this value (empty: without one)",
-                        json!({"type": "string"}),
+                        filter_schema(field.ty),
                     ));
                 }
             }

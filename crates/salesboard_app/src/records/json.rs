@@ -59,6 +59,67 @@ pub fn cell_text(field: &str, value: &Json) -> Result<Option<String>, RecordErro
     }
 }
 
+/// Whether `text` is money as the API writes it: `-?digits(.d{1,2})?`, at
+/// most 13 digits before the point (the OpenAPI document's pattern).
+pub fn is_api_money(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, cents) = match unsigned.split_once('.') {
+        Some((whole, cents)) => (whole, Some(cents)),
+        None => (unsigned, None),
+    };
+    let digits = |t: &str, max: usize| {
+        !t.is_empty() && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    digits(whole, 13) && cents.is_none_or(|c| digits(c, 2))
+}
+
+/// Whether `text` is a discount as the API writes it: a fraction from 0 to
+/// 1 with at most six decimals (the OpenAPI document's pattern).
+pub fn is_api_discount(text: &str) -> bool {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let fraction_ok = fraction
+        .is_none_or(|f| !f.is_empty() && f.len() <= 6 && f.bytes().all(|b| b.is_ascii_digit()));
+    match whole {
+        "0" => fraction_ok,
+        "1" => fraction_ok && fraction.is_none_or(|f| f.bytes().all(|b| b == b'0')),
+        _ => false,
+    }
+}
+
+/// Checks a body value against its field's JSON type: integers for whole
+/// numbers, strings (money and discounts in their exact form) for the rest,
+/// or null.
+pub fn check_type(name: &str, ty: FieldType, value: &Json) -> Result<(), RecordError> {
+    let ok = match (ty, value) {
+        (_, Json::Null) => true,
+        (FieldType::Integer, Json::Number(n)) => n.is_i64(),
+        (FieldType::Integer | FieldType::Bool, _) => false,
+        (FieldType::Money, Json::String(text)) => is_api_money(text),
+        (FieldType::Discount, Json::String(text)) => is_api_discount(text),
+        (_, Json::String(_)) => true,
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match ty {
+        FieldType::Integer => "a whole number",
+        FieldType::Money => "money as a string like \"1234.50\"",
+        FieldType::Discount => "a discount as a string from \"0\" to \"1\", like \"0.15\"",
+        FieldType::Instant => "a time as a string (RFC 3339, like \"2024-03-05T14:30:00+08:00\")",
+        FieldType::Date => "a date as a string, YYYY-MM-DD",
+        FieldType::Bool => "true or false",
+        FieldType::Text => "a string",
+    };
+    Err(RecordError::invalid(
+        name,
+        format!("must be {expected} or null"),
+    ))
+}
+
 /// A filter's text as a stored value of the field's type.
 pub fn filter_value(field: &FieldDef, text: &str, zone: OrgTimeZone) -> Result<Value, RecordError> {
     let invalid = |reason: String| RecordError::invalid(field.name, reason);
@@ -71,6 +132,17 @@ pub fn filter_value(field: &FieldDef, text: &str, zone: OrgTimeZone) -> Result<V
             text.parse()
                 .map_err(|_| invalid(format!("\"{text}\" is not a whole number")))?,
         ),
+        FieldType::Money if !is_api_money(text) => {
+            return Err(invalid(format!("\"{text}\" is not money like 1234.50")));
+        }
+        FieldType::Discount if !is_api_discount(text) => {
+            return Err(invalid(format!("\"{text}\" is not a discount from 0 to 1")));
+        }
+        FieldType::Instant => Value::Int(
+            chrono::DateTime::parse_from_rfc3339(text)
+                .map_err(|_| invalid(format!("\"{text}\" is not an RFC 3339 time")))?
+                .timestamp(),
+        ),
         FieldType::Money => Value::Int(
             Money::parse(text)
                 .map_err(|e| invalid(e.to_string()))?
@@ -80,11 +152,6 @@ pub fn filter_value(field: &FieldDef, text: &str, zone: OrgTimeZone) -> Result<V
             Discount::parse(text)
                 .map_err(|e| invalid(e.to_string()))?
                 .ppm(),
-        ),
-        FieldType::Instant => Value::Int(
-            zone.parse_timestamp(text)
-                .map_err(|e| invalid(e.to_string()))?
-                .unix_seconds(),
         ),
         FieldType::Date => {
             let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")

@@ -9,13 +9,14 @@ use rand::{Rng, SeedableRng};
 use salesboard_io::import::{FileKind, ImportOptions, Row, Table, validate};
 use salesboard_store::KnownIds;
 use salesboard_store::records::{
-    CUSTOMERS, DEALS, ListQuery, ORDERS, PRODUCTS, RecordKind, RowScope, TARGETS, TEAMS, USERS,
-    Value,
+    CUSTOMERS, DEALS, ListQuery, ORDER_LINES, ORDERS, PRODUCTS, RecordKind, RowScope, TARGETS,
+    TEAMS, USERS, Value,
 };
 use salesboard_store::{RecordAudit, Store, WriteContext};
 use serde_json::{Map, Value as Json};
 
-use super::{RecordError, get_within, is_writable, json::cell_text};
+use super::json::{cell_text, check_type};
+use super::{RecordError, get_within, is_writable};
 use crate::policy::{self, Action, Actor, may_assign};
 use crate::settings;
 
@@ -91,6 +92,12 @@ fn writable_fields(
 ) -> Result<Map<String, Json>, RecordError> {
     let mut fields = Map::new();
     for (name, value) in body {
+        if let Some(field) = kind.field(&name).filter(|f| f.writable) {
+            check_type(&name, field.ty, &value)?;
+        }
+        if name == "lines" {
+            check_lines(&value)?;
+        }
         if is_writable(kind, &name) {
             fields.insert(name, value);
         } else if kind.field(&name).is_none() && name != "lines" {
@@ -98,6 +105,37 @@ fn writable_fields(
         }
     }
     Ok(fields)
+}
+
+/// An order's `lines`: a list of objects with the line fields, each of its type.
+fn check_lines(value: &Json) -> Result<(), RecordError> {
+    let Json::Array(lines) = value else {
+        return Err(RecordError::invalid(
+            "lines",
+            "must be a list of order lines",
+        ));
+    };
+    for (index, line) in lines.iter().enumerate() {
+        let Json::Object(line) = line else {
+            return Err(RecordError::invalid(
+                &format!("lines[{index}]"),
+                "must be an object",
+            ));
+        };
+        for (name, value) in line {
+            let label = format!("lines[{index}].{name}");
+            match ORDER_LINES.field(name).filter(|f| f.name != "order_id") {
+                Some(field) => check_type(&label, field.ty, value)?,
+                None => {
+                    return Err(RecordError::invalid(
+                        &label,
+                        "is not a field of an order line",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn text_of(record: &Map<String, Json>, field: &str) -> Result<Option<String>, RecordError> {

@@ -231,12 +231,9 @@ fn where_clause(
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        sql.push(" AND (");
-        let searchable = kind.fields.iter().filter(|f| f.searchable);
-        for (index, field) in searchable.enumerate() {
-            if index > 0 {
-                sql.push(" OR ");
-            }
+        sql.push(" AND (1 = 0");
+        for field in kind.fields.iter().filter(|f| f.searchable) {
+            sql.push(" OR ");
             sql.push("LOWER(")
                 .push(field.column)
                 .push(") LIKE ")
