@@ -15,6 +15,9 @@ pub enum UserError {
     /// Hashing failed.
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// The one-time setup is closed: a user can already log in.
+    #[error("Salesboard is set up already: log in, or ask an admin")]
+    AlreadySetUp,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -152,6 +155,31 @@ pub async fn add_user(
         .await?;
     store.set_password_hash(&id, &hash).await?;
     Ok(id)
+}
+
+/// The one-time setup: on a database where nobody can log in yet, makes the
+/// first admin; afterwards it is refused.
+pub async fn set_up_first_admin(
+    store: &(impl Store + salesboard_store::AuthStore),
+    email: &str,
+    name: &str,
+    password: &str,
+) -> Result<String, UserError> {
+    if store.has_login_users().await? {
+        return Err(UserError::AlreadySetUp);
+    }
+    add_user(
+        store,
+        NewUser {
+            email: email.to_string(),
+            name: name.to_string(),
+            role: Role::Admin,
+            team: None,
+            id: None,
+        },
+        password,
+    )
+    .await
 }
 
 /// Parses a role for the command line.

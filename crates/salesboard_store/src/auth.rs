@@ -136,6 +136,10 @@ pub trait AuthStore: Send + Sync {
         active: bool,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Whether any user can log in (has a password): once one can, the
+    /// one-time setup of the first admin is closed.
+    fn has_login_users(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// A user's API tokens, oldest first.
     fn api_tokens(
         &self,

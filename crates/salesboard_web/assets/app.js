@@ -42,6 +42,39 @@
     });
   }
 
+  function setup(form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var error = document.getElementById("setup-error");
+      error.hidden = true;
+      var body = JSON.stringify({
+        name: form.elements.name.value,
+        email: form.elements.email.value,
+        password: form.elements.password.value,
+      });
+      fetch("/api/v1/setup", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        credentials: "same-origin",
+        body: body,
+      })
+        .then(function (response) {
+          if (response.ok) {
+            window.location.assign("/login");
+            return;
+          }
+          return response.json().then(function (problem) {
+            error.textContent = problem.message || response.statusText;
+            error.hidden = false;
+          });
+        })
+        .catch(function (e) {
+          error.textContent = String(e);
+          error.hidden = false;
+        });
+    });
+  }
+
   function logout(button) {
     button.addEventListener("click", function () {
       fetch("/api/v1/logout", {
@@ -145,6 +178,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("login-form");
     if (form) login(form);
+    var setupForm = document.getElementById("setup-form");
+    if (setupForm) setup(setupForm);
     var out = document.getElementById("logout");
     if (out) logout(out);
     var period = document.getElementById("period-form");

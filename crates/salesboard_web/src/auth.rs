@@ -15,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 use salesboard_app::auth::{self, AuthError, SessionPolicy};
 use salesboard_app::policy::Actor;
+use salesboard_app::users::UserError;
 use salesboard_domain::Timestamp;
 use serde_json::json;
 
@@ -259,4 +260,47 @@ pub async fn logout(State(app): State<AppState>, caller: Caller) -> Result<Respo
 /// `GET /api/v1/me`: who is signed in, and the CSRF token for state changes.
 pub async fn me(caller: Caller) -> Response {
     Json(me_body(&caller.actor, caller.csrf.as_deref())).into_response()
+}
+
+/// `POST /api/v1/setup {email, name, password}`: on a database where nobody
+/// can log in yet, makes the first admin; afterwards 409.
+#[tracing::instrument(skip_all)]
+pub async fn setup(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let body = json_object(&body)?;
+    let text = |name: &str| {
+        body.get(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::invalid(name, "is required"))
+    };
+    let (email, name, password) = (text("email")?, text("name")?, text("password")?);
+    if let Some(other) = body
+        .keys()
+        .find(|k| !["email", "name", "password"].contains(&k.as_str()))
+    {
+        return Err(ApiError::invalid(
+            other.as_str(),
+            "is not a field of the setup",
+        ));
+    }
+    let _one_at_a_time = app.setup_lock.lock().await;
+    match salesboard_app::users::set_up_first_admin(&app.store, &email, &name, &password).await {
+        Ok(user_id) => Ok((StatusCode::CREATED, Json(json!({"user_id": user_id}))).into_response()),
+        Err(UserError::AlreadySetUp) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_set_up",
+            UserError::AlreadySetUp.to_string(),
+        )),
+        Err(UserError::Invalid(message)) => {
+            let field = if message.contains("password") {
+                "password"
+            } else if message.contains("name") {
+                "name"
+            } else {
+                "email"
+            };
+            Err(ApiError::invalid(field, message))
+        }
+        Err(other) => Err(ApiError::internal(other)),
+    }
 }

@@ -50,6 +50,8 @@ pub struct AppState {
     pub ready: Arc<AtomicBool>,
     /// Wakes the webhook dispatcher when deliveries are queued.
     pub webhook_wake: Arc<Notify>,
+    /// One setup at a time, so two visitors cannot both make the first admin.
+    pub setup_lock: Arc<Mutex<()>>,
 }
 
 impl AppState {
@@ -62,6 +64,7 @@ impl AppState {
             imports: Arc::new(Mutex::new(HashMap::new())),
             ready: Arc::new(AtomicBool::new(false)),
             webhook_wake: Arc::new(Notify::new()),
+            setup_lock: Arc::new(Mutex::new(())),
         }
     }
 
@@ -158,6 +161,8 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::WebhookDelete => delete(webhooks::delete),
         Endpoint::WebhookDeliveries => get(webhooks::deliveries),
         Endpoint::LoginPage => get(pages::login),
+        Endpoint::SetupPage => get(pages::setup),
+        Endpoint::Setup => post(auth::setup),
         Endpoint::DashboardPage => get(pages::dashboard),
         Endpoint::ExplainPage => get(pages::explain),
         Endpoint::Asset => get(pages::assets::serve),

@@ -141,6 +141,19 @@ fn operation(route: &Route) -> Value {
                 json_response("this document", json!({"type": "object"})),
             );
         }
+        Endpoint::Setup => {
+            body = Some(
+                json!({"type": "object", "required": ["email", "name", "password"], "additionalProperties": false, "properties": {"email": {"type": "string"}, "name": {"type": "string"}, "password": {"type": "string"}}}),
+            );
+            responses.insert(
+                "201".into(),
+                json_response(
+                    "the first admin",
+                    json!({"type": "object", "properties": {"user_id": {"type": "string"}}}),
+                ),
+            );
+            responses.insert("409".into(), error_response("set up already"));
+        }
         Endpoint::Login => {
             body = Some(
                 json!({"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}),
@@ -320,7 +333,11 @@ fn operation(route: &Route) -> Value {
             responses.insert("204".into(), json!({"description": "deleted"}));
             responses.insert("404".into(), error_response("no such webhook"));
         }
-        Endpoint::LoginPage | Endpoint::DashboardPage | Endpoint::ExplainPage | Endpoint::Asset => {
+        Endpoint::LoginPage
+        | Endpoint::SetupPage
+        | Endpoint::DashboardPage
+        | Endpoint::ExplainPage
+        | Endpoint::Asset => {
             // Not in the document (see `document`); described for completeness.
             responses.insert(
                 "200".into(),

@@ -27,6 +27,10 @@ pub enum Endpoint {
     Login,
     /// Log out.
     Logout,
+    /// The one-time setup of the first admin.
+    Setup,
+    /// The one-time setup page.
+    SetupPage,
     /// Who am I.
     Me,
     /// A page of records of a kind.
@@ -77,7 +81,11 @@ impl Endpoint {
     pub fn is_browser(&self) -> bool {
         matches!(
             self,
-            Endpoint::LoginPage | Endpoint::DashboardPage | Endpoint::ExplainPage | Endpoint::Asset
+            Endpoint::LoginPage
+                | Endpoint::SetupPage
+                | Endpoint::DashboardPage
+                | Endpoint::ExplainPage
+                | Endpoint::Asset
         )
     }
 }
@@ -147,6 +155,20 @@ pub fn routes() -> Vec<Route> {
             SignedIn,
             Endpoint::Logout,
             "Log out; ends the session",
+        ),
+        route(
+            "POST",
+            "/api/v1/setup",
+            Public,
+            Endpoint::Setup,
+            "On a database where nobody can log in yet: make the first admin (once)",
+        ),
+        route(
+            "GET",
+            "/setup",
+            Public,
+            Endpoint::SetupPage,
+            "The one-time setup page",
         ),
         route(
             "GET",

@@ -147,6 +147,14 @@ async fn set_user_active(pool: &AnyPool, user_id: &str, active: bool) -> Result<
     Ok(())
 }
 
+async fn has_login_users(pool: &AnyPool) -> Result<bool, StoreError> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE password_hash IS NOT NULL")
+            .fetch_one(pool)
+            .await?;
+    Ok(count > 0)
+}
+
 async fn api_tokens(pool: &AnyPool, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError> {
     sqlx::query(
         "SELECT label, created_at, last_seen_at FROM sessions \
@@ -197,6 +205,10 @@ impl AuthStore for SqlStore {
 
     async fn set_user_active(&self, user_id: &str, active: bool) -> Result<(), StoreError> {
         set_user_active(&self.pool, user_id, active).await
+    }
+
+    async fn has_login_users(&self) -> Result<bool, StoreError> {
+        has_login_users(&self.pool).await
     }
 
     async fn api_tokens(&self, user_id: &str) -> Result<Vec<ApiTokenInfo>, StoreError> {

@@ -26,6 +26,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("email", "邮箱", "E-mail"),
     ("password", "密码", "Password"),
     ("login_failed", "邮箱或密码错误", "Wrong e-mail or password"),
+    ("setup", "创建管理员", "Create the admin"),
+    (
+        "setup_intro",
+        "这是新的销售看板：先创建第一个管理员账号。",
+        "This Salesboard is new: create the first admin account.",
+    ),
+    ("name", "姓名", "Name"),
     ("period", "期间", "Period"),
     ("year", "全年", "Full year"),
     ("show", "查看", "Show"),

@@ -15,6 +15,7 @@ use cookie::{Cookie, SameSite};
 use salesboard_app::kpi_serving;
 use salesboard_domain::Period;
 use salesboard_domain::kpi::explain::KpiName;
+use salesboard_store::AuthStore;
 use serde_json::Value;
 
 use crate::AppState;
@@ -142,13 +143,42 @@ struct LoginPage {
 /// `GET /login`: the form; the script posts it to `/api/v1/login`.
 #[tracing::instrument(skip_all)]
 pub async fn login(
+    State(app): State<AppState>,
     caller: Option<Caller>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
+    // A new installation: nobody can log in yet, so the setup comes first.
+    if matches!(app.store.has_login_users().await, Ok(false)) {
+        return Redirect::to("/setup").into_response();
+    }
     let (lang, cookie) = language(&query, &headers);
     let frame = Frame::new(lang, caller.as_ref(), "/login", query);
     render(&LoginPage { frame }, cookie)
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    frame: Frame,
+}
+
+/// `GET /setup`: on a database where nobody can log in yet, the form that
+/// makes the first admin; afterwards the login page.
+#[tracing::instrument(skip_all)]
+pub async fn setup(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Response {
+    match app.store.has_login_users().await {
+        Ok(false) => {}
+        Ok(true) => return to_login(),
+        Err(error) => return crate::error::ApiError::internal(error).into_response(),
+    }
+    let (lang, cookie) = language(&query, &headers);
+    let frame = Frame::new(lang, None, "/setup", query);
+    render(&SetupPage { frame }, cookie)
 }
 
 /// One input of an explanation, for people.

@@ -107,6 +107,18 @@ impl TestApp {
         }
     }
 
+    /// An application over a prepared state (no fixture, no tokens).
+    pub async fn over(state: AppState) -> TestApp {
+        let router =
+            router(state.clone()).layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        TestApp {
+            router,
+            state,
+            tokens: HashMap::new(),
+            _dir: None,
+        }
+    }
+
     /// Sends a request as `actor` (`None`: anonymous) with a JSON body.
     pub async fn call(
         &self,

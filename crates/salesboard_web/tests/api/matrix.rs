@@ -477,6 +477,8 @@ async fn run_matrix(db: Db) {
                 | Endpoint::Logout
                 | Endpoint::Me
                 | Endpoint::LoginPage
+                | Endpoint::Setup
+                | Endpoint::SetupPage
                 | Endpoint::DashboardPage
                 | Endpoint::ExplainPage
                 | Endpoint::Asset => {

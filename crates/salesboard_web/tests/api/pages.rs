@@ -142,3 +142,43 @@ async fn assets_are_embedded_typed_and_cached_for_a_year() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(header(&headers, "cache-control"), "no-store");
 }
+
+/// Reliability row 15: every template is auto-escaped HTML and none prints
+/// anything raw.
+#[test]
+fn templates_never_print_raw_text() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        let path = entry.path();
+        assert_eq!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("html"),
+            "{}",
+            path.display()
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        for raw in [
+            "|safe",
+            "| safe",
+            "escape(\"none\")",
+            "escape = \"none\"",
+            "|json",
+        ] {
+            assert!(!text.contains(raw), "{}: {raw}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "{checked} templates");
+    let sources = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/pages/mod.rs"),
+    )
+    .unwrap_or_default();
+    assert!(
+        !sources.contains("escape = \"none\""),
+        "a template struct turns escaping off"
+    );
+}

@@ -279,3 +279,72 @@ async fn passwords_are_stored_as_argon2id_with_the_minimum_cost() {
         "{hash}"
     );
 }
+
+#[tokio::test]
+async fn the_first_admin_is_made_once_on_an_empty_database() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let store = salesboard_app::open_store(&dir.path().join("new.db").display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let state = salesboard_web::AppState::new(store);
+    let app = crate::common::TestApp::over(state).await;
+    let page = |uri: &str| {
+        Request::builder()
+            .uri(uri)
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (status, headers, _) = app.send_from([10, 0, 0, 1], page("/login")).await;
+    assert_eq!(
+        (
+            status,
+            headers.get("location").and_then(|v| v.to_str().ok())
+        ),
+        (StatusCode::SEE_OTHER, Some("/setup"))
+    );
+    let (status, _, html) = app.send_from([10, 0, 0, 1], page("/setup")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&html).contains("setup-form"));
+    let setup = |password: &str| {
+        Request::builder()
+            .method("POST")
+            .uri("/api/v1/setup")
+            .header("content-type", "application/json")
+            .body(Body::from(
+                json!({"email": "boss@example.com", "name": "Boss", "password": password})
+                    .to_string(),
+            ))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let (status, _, body) = app.send_from([10, 0, 0, 1], setup("short")).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _, body) = app
+        .send_from([10, 0, 0, 1], setup("a fine first password"))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _, _) = app
+        .send_from([10, 0, 0, 1], setup("another fine password"))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "only once");
+    let (status, _, _) = app.send_from([10, 0, 0, 1], page("/setup")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the setup page is closed");
+    let (status, _, body) = app
+        .send_from(
+            [10, 0, 0, 1],
+            login_request("boss@example.com", "a fine first password"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let me: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    assert_eq!(me["role"], "admin");
+}
