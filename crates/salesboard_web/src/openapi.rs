@@ -3,7 +3,8 @@
 //! Browser routes (pages, assets) are not part of the API and are left out.
 
 use salesboard_app::records::json_type;
-use salesboard_store::records::{FieldType, ORDER_LINES, ORDERS, RecordKind, kind_named};
+use salesboard_io::import::FileKind;
+use salesboard_store::records::{FieldType, ORDER_LINES, ORDERS, RecordKind, TARGETS, kind_named};
 use serde_json::{Map, Value, json};
 
 use crate::routes::{Access, Endpoint, Route, routes};
@@ -69,35 +70,116 @@ fn filter_schema(ty: FieldType) -> Value {
     }
 }
 
-fn record_schema(kind: &RecordKind, for_write: bool) -> Value {
+/// How a record's schema is used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// As answered.
+    Read,
+    /// As the body of a POST: the import's required fields are required.
+    Create,
+    /// As the body of a PATCH: any writable field but the key.
+    Change,
+}
+
+/// The fields a new record must have: the import's required fields, but not
+/// a key the server makes up when it is missing.
+fn required_on_create(kind: &RecordKind) -> Vec<&'static str> {
+    let Some(file_kind) = FileKind::parse(kind.name) else {
+        return Vec::new();
+    };
+    let generated_key = kind.name != TARGETS.name;
+    file_kind
+        .fields()
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .filter(|name| kind.field(name).is_some_and(|f| f.writable))
+        .filter(|name| !(generated_key && *name == kind.key_field().name))
+        .collect()
+}
+
+/// A required field: its type without null, and text not empty.
+fn not_null(mut schema: Value) -> Value {
+    if let Some(types) = schema["type"].as_array() {
+        let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        schema["type"] = if kept.len() == 1 {
+            kept[0].clone()
+        } else {
+            json!(kept)
+        };
+        if schema["type"] == "string" {
+            schema["minLength"] = json!(1);
+        }
+    }
+    if let Some(values) = schema["enum"].as_array() {
+        let kept: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+        schema["enum"] = json!(kept);
+    }
+    schema
+}
+
+fn record_schema(kind: &RecordKind, use_: Use) -> Value {
+    let required = if use_ == Use::Create {
+        required_on_create(kind)
+    } else {
+        Vec::new()
+    };
     let mut properties = Map::new();
     for field in kind.fields {
-        if for_write && !field.writable {
+        if use_ != Use::Read && !field.writable {
             continue;
         }
-        properties.insert(
-            field.name.into(),
-            field_schema(kind.name, field.name, field.ty, !field.writable),
-        );
+        if use_ == Use::Change && field.name == kind.key_field().name {
+            continue;
+        }
+        let schema = field_schema(kind.name, field.name, field.ty, !field.writable);
+        let schema = if required.contains(&field.name) {
+            not_null(schema)
+        } else {
+            schema
+        };
+        properties.insert(field.name.into(), schema);
     }
     if kind.name == ORDERS.name {
         let mut line = Map::new();
         for field in ORDER_LINES.fields.iter().filter(|f| f.name != "order_id") {
+            let schema = field_schema("order_lines", field.name, field.ty, false);
+            let required_in_line =
+                use_ != Use::Read && ["unit_price", "quantity"].contains(&field.name);
             line.insert(
                 field.name.into(),
-                field_schema("order_lines", field.name, field.ty, false),
+                if required_in_line {
+                    not_null(schema)
+                } else {
+                    schema
+                },
             );
         }
-        properties.insert(
-            "lines".into(),
-            json!({"type": "array", "items": {"type": "object", "properties": line}}),
-        );
+        let mut lines = json!({"type": "array", "items": {"type": "object", "properties": line}});
+        if use_ != Use::Read {
+            lines["minItems"] = json!(1);
+            lines["items"]["required"] = json!(["unit_price", "quantity"]);
+            lines["items"]["additionalProperties"] = json!(false);
+        }
+        properties.insert("lines".into(), lines);
     }
     let mut schema = json!({"type": "object", "properties": properties});
-    if for_write {
-        schema["additionalProperties"] = json!(false);
-    } else {
-        schema["required"] = json!(kind.fields.iter().map(|f| f.name).collect::<Vec<_>>());
+    match use_ {
+        Use::Read => {
+            schema["required"] = json!(kind.fields.iter().map(|f| f.name).collect::<Vec<_>>());
+        }
+        Use::Create => {
+            let mut all = required;
+            if kind.name == ORDERS.name {
+                all.retain(|name| !["unit_price", "quantity"].contains(name));
+                all.push("lines");
+            }
+            schema["required"] = json!(all);
+            schema["additionalProperties"] = json!(false);
+        }
+        Use::Change => {
+            schema["additionalProperties"] = json!(false);
+        }
     }
     schema
 }
@@ -179,7 +261,7 @@ fn operation(route: &Route) -> Value {
                 query(
                     "page",
                     "page, from 1",
-                    json!({"type": "integer", "minimum": 1}),
+                    json!({"type": "integer", "minimum": 1, "maximum": 1_000_000}),
                 ),
                 query(
                     "per_page",
@@ -190,7 +272,7 @@ fn operation(route: &Route) -> Value {
                     "sort",
                     "a field, or -field for descending",
                     json!({"type": "string", "enum": kind_named(name).map(|k| {
-                        k.fields.iter().flat_map(|f| [f.name.to_string(), format!("-{}", f.name)]).collect::<Vec<_>>()
+                        std::iter::once(String::new()).chain(k.fields.iter().flat_map(|f| [f.name.to_string(), format!("-{}", f.name)])).collect::<Vec<_>>()
                     }).unwrap_or_default()}),
                 ),
                 query(
@@ -221,12 +303,12 @@ fn operation(route: &Route) -> Value {
             );
         }
         Endpoint::Create(name) => {
-            body = Some(kind_ref(&format!("{name}_write")));
+            body = Some(kind_ref(&format!("{name}_create")));
             responses.insert("201".into(), json_response("created", kind_ref(name)));
             responses.insert("409".into(), error_response("the id is taken"));
         }
         Endpoint::Update(name) => {
-            body = Some(kind_ref(&format!("{name}_write")));
+            body = Some(kind_ref(&format!("{name}_change")));
             responses.insert("200".into(), json_response("changed", kind_ref(name)));
             responses.insert(
                 "404".into(),
@@ -401,8 +483,15 @@ pub fn document() -> Value {
     schemas.insert("Error".into(), json!({"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}));
     schemas.insert("Me".into(), json!({"type": "object", "properties": {"user_id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "team": {"type": ["string", "null"]}, "csrf_token": {"type": ["string", "null"]}}}));
     for kind in salesboard_store::records::ALL_KINDS {
-        schemas.insert(kind.name.into(), record_schema(&kind, false));
-        schemas.insert(format!("{}_write", kind.name), record_schema(&kind, true));
+        schemas.insert(kind.name.into(), record_schema(&kind, Use::Read));
+        schemas.insert(
+            format!("{}_create", kind.name),
+            record_schema(&kind, Use::Create),
+        );
+        schemas.insert(
+            format!("{}_change", kind.name),
+            record_schema(&kind, Use::Change),
+        );
     }
     json!({
         "openapi": "3.1.0",

@@ -159,8 +159,8 @@ pub fn filter_value(field: &FieldDef, text: &str, zone: OrgTimeZone) -> Result<V
             Value::Int(zone.start_of_day(date).unix_seconds())
         }
         FieldType::Bool => match text {
-            "true" | "1" => Value::Bool(true),
-            "false" | "0" => Value::Bool(false),
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
             _ => return Err(invalid(format!("\"{text}\" is not true or false"))),
         },
     })

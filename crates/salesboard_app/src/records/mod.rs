@@ -92,6 +92,9 @@ pub struct ListParams {
 /// The largest page.
 pub const MAX_PER_PAGE: i64 = 500;
 
+/// The highest page number.
+pub const MAX_PAGE: i64 = 1_000_000;
+
 /// A page of records.
 #[derive(Debug, Clone, Serialize)]
 pub struct Page {
@@ -139,8 +142,11 @@ pub async fn list(
             Some((field, descending))
         }
     };
-    if params.page < 1 {
-        return Err(RecordError::invalid("page", "must be 1 or more"));
+    if !(1..=MAX_PAGE).contains(&params.page) {
+        return Err(RecordError::invalid(
+            "page",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
     }
     if !(1..=MAX_PER_PAGE).contains(&params.per_page) {
         return Err(RecordError::invalid(

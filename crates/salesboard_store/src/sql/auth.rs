@@ -125,7 +125,7 @@ async fn delete_sessions_of_user(pool: &AnyPool, user_id: &str) -> Result<u64, S
 }
 
 async fn set_user_active(pool: &AnyPool, user_id: &str, active: bool) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     let updated = sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
         .bind(active)
         .bind(salesboard_domain::Timestamp::now().unix_seconds())

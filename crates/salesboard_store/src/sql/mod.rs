@@ -23,6 +23,20 @@ use crate::{
     WriteContext, WriteReport,
 };
 
+/// Begins a transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), so that two writers queue on `busy_timeout`
+/// instead of one failing with "database is locked" when a read transaction
+/// tries to become a write one.
+pub(crate) async fn begin_write(
+    pool: &AnyPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if pool.connect_options().database_url.scheme() == "sqlite" {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
+    }
+}
+
 /// A store on a SQL database.
 #[derive(Debug, Clone)]
 pub struct SqlStore {

@@ -336,7 +336,7 @@ pub(crate) async fn delete(
     key: &str,
     audit: &AuditEntry,
 ) -> Result<bool, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     if kind.name == "orders" {
         sqlx::query("DELETE FROM order_lines WHERE order_id = $1")
             .bind(key)

@@ -112,7 +112,7 @@ impl WebhookStore for SqlStore {
     }
 
     async fn delete_webhook(&self, id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         // Deleted explicitly as well as by the foreign key's cascade, so that
         // a SQLite connection without `foreign_keys = ON` leaves no orphans.
         sqlx::query("DELETE FROM webhook_deliveries WHERE webhook_id = $1")
@@ -133,7 +133,7 @@ impl WebhookStore for SqlStore {
         payload: &str,
         now: i64,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = super::begin_write(&self.pool).await?;
         let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE active = TRUE ORDER BY id");
         // Safe: the statement is made of constants only.
         let webhooks: Vec<Webhook> = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -38,7 +38,7 @@ pub(crate) async fn write_dataset(
     data: &Dataset,
     context: &WriteContext,
 ) -> Result<WriteReport, StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     let report = write_all(&mut tx, backend, data, context).await?;
     let started = std::time::Instant::now();
     tx.commit().await?;
@@ -458,7 +458,7 @@ pub(crate) async fn set_password_hash(
 
 /// Sets an organization setting.
 pub(crate) async fn set_setting(pool: &AnyPool, key: &str, value: &str) -> Result<(), StoreError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::begin_write(pool).await?;
     sqlx::query(
         "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )

@@ -103,8 +103,8 @@ pub async fn upload(
         let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(upload_error)?;
         match (name.as_str(), file_name) {
-            ("skip_invalid", None) => request.skip_invalid = &bytes[..] == b"true",
-            ("dry_run", None) => request.dry_run = &bytes[..] == b"true",
+            ("skip_invalid", None) => request.skip_invalid = flag("skip_invalid", &bytes)?,
+            ("dry_run", None) => request.dry_run = flag("dry_run", &bytes)?,
             (_, Some(file_name)) => {
                 let safe = std::path::Path::new(&file_name)
                     .file_name()
@@ -181,6 +181,15 @@ pub async fn upload(
         state.imported(finished).await;
     });
     Ok((StatusCode::ACCEPTED, Json(job)).into_response())
+}
+
+/// A yes/no field of an upload: exactly `true` or `false`.
+fn flag(name: &str, bytes: &[u8]) -> Result<bool, ApiError> {
+    match bytes {
+        b"true" => Ok(true),
+        b"false" => Ok(false),
+        _ => Err(ApiError::invalid(name, "must be true or false")),
+    }
 }
 
 /// A failed upload: 413 when it is larger than the limit, else 422.

@@ -13,6 +13,10 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 
+/// The longest period a KPI request may ask for, so that no request can make
+/// the server compute (and answer) without end.
+pub const MAX_PERIOD_DAYS: i64 = 3_660;
+
 /// The period, grouping and filters of a KPI request.
 struct KpiQuery {
     period: Period,
@@ -64,6 +68,12 @@ fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiError> {
             ));
         }
     };
+    if period.days() > MAX_PERIOD_DAYS {
+        return Err(ApiError::invalid(
+            "to",
+            format!("a period spans at most {MAX_PERIOD_DAYS} days (ten years)"),
+        ));
+    }
     Ok(KpiQuery {
         period,
         by,

@@ -23,8 +23,12 @@ fn list_params(query: Vec<(String, String)>) -> Result<ListParams, ApiError> {
         ..ListParams::default()
     };
     let number = |name: &str, text: &str| {
-        text.parse::<i64>()
-            .map_err(|_| ApiError::invalid(name, format!("\"{text}\" is not a whole number")))
+        text.parse::<i64>().map_err(|_| {
+            ApiError::invalid(
+                name,
+                format!("\"{text}\" is not a whole number from 1 to 1000000"),
+            )
+        })
     };
     for (name, value) in query {
         match name.as_str() {
