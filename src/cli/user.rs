@@ -64,21 +64,27 @@ pub enum UserCommand {
     },
 }
 
+/// The password: the first line of standard input (never an argument, which
+/// other users of the machine could read).
+fn read_password(password_stdin: bool) -> anyhow::Result<String> {
+    if !password_stdin {
+        bail!("give the password on standard input with --password-stdin");
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("cannot read the password from standard input")?;
+    Ok(input.lines().next().unwrap_or("").to_string())
+}
+
 pub async fn run(store: &(impl Store + AuthStore), command: UserCommand) -> anyhow::Result<()> {
     match command {
         UserCommand::Password {
             email,
             password_stdin,
         } => {
-            if !password_stdin {
-                bail!("give the password on standard input with --password-stdin");
-            }
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .context("cannot read the password from standard input")?;
-            let password = input.lines().next().unwrap_or("");
-            let id = salesboard_app::auth::set_password_by_email(store, &email, password).await?;
+            let password = read_password(password_stdin)?;
+            let id = salesboard_app::auth::set_password_by_email(store, &email, &password).await?;
             println!("password set for {id}");
             Ok(())
         }
@@ -91,14 +97,7 @@ pub async fn run(store: &(impl Store + AuthStore), command: UserCommand) -> anyh
             password_stdin,
         } => {
             let role = parse_role(&role)?;
-            if !password_stdin {
-                bail!("give the password on standard input with --password-stdin");
-            }
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .context("cannot read the password from standard input")?;
-            let password = input.lines().next().unwrap_or("").to_string();
+            let password = read_password(password_stdin)?;
             let id = add_user(
                 store,
                 NewUser {

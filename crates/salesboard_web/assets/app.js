@@ -9,29 +9,31 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
-  function login(form) {
+  // Posts a form's fields as JSON; on success goes to `next`, else shows the
+  // server's message (or `failed`, for a 401) in the error element.
+  function postForm(form, url, fields, next, errorId, failed) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var error = document.getElementById("login-error");
+      var error = document.getElementById(errorId);
       error.hidden = true;
-      var body = JSON.stringify({
-        email: form.elements.email.value,
-        password: form.elements.password.value,
+      var body = {};
+      fields.forEach(function (name) {
+        body[name] = form.elements[name].value;
       });
-      fetch("/api/v1/login", {
+      fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json" },
         credentials: "same-origin",
-        body: body,
+        body: JSON.stringify(body),
       })
         .then(function (response) {
           if (response.ok) {
-            window.location.assign("/");
+            window.location.assign(next);
             return;
           }
           return response.json().then(function (problem) {
             error.textContent =
-              response.status === 401 ? form.dataset.failed : problem.message || response.statusText;
+              response.status === 401 && failed ? failed : problem.message || response.statusText;
             error.hidden = false;
           });
         })
@@ -42,37 +44,12 @@
     });
   }
 
+  function login(form) {
+    postForm(form, "/api/v1/login", ["email", "password"], "/", "login-error", form.dataset.failed);
+  }
+
   function setup(form) {
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      var error = document.getElementById("setup-error");
-      error.hidden = true;
-      var body = JSON.stringify({
-        name: form.elements.name.value,
-        email: form.elements.email.value,
-        password: form.elements.password.value,
-      });
-      fetch("/api/v1/setup", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        credentials: "same-origin",
-        body: body,
-      })
-        .then(function (response) {
-          if (response.ok) {
-            window.location.assign("/login");
-            return;
-          }
-          return response.json().then(function (problem) {
-            error.textContent = problem.message || response.statusText;
-            error.hidden = false;
-          });
-        })
-        .catch(function (e) {
-          error.textContent = String(e);
-          error.hidden = false;
-        });
-    });
+    postForm(form, "/api/v1/setup", ["name", "email", "password"], "/login", "setup-error", null);
   }
 
   function logout(button) {

@@ -209,6 +209,17 @@ fn me_body(caller_actor: &Actor, csrf: Option<&str>) -> serde_json::Value {
     })
 }
 
+/// A text field a body must have.
+fn required_text(
+    body: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Result<String, ApiError> {
+    body.get(name)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::invalid(name, "is required"))
+}
+
 /// `POST /api/v1/login {email, password}`: a new session (never the one the
 /// request came with) in the cookie, and the CSRF token in the body.
 #[tracing::instrument(skip_all)]
@@ -218,14 +229,8 @@ pub async fn login(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let body = json_object(&body)?;
-    let text = |name: &str| {
-        body.get(name)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .ok_or_else(|| ApiError::invalid(name, "is required"))
-    };
-    let email = text("email")?;
-    let password = text("password")?;
+    let email = required_text(&body, "email")?;
+    let password = required_text(&body, "password")?;
     let success = auth::login(
         &app.store,
         &app.limiter,
@@ -267,13 +272,9 @@ pub async fn me(caller: Caller) -> Response {
 #[tracing::instrument(skip_all)]
 pub async fn setup(State(app): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let body = json_object(&body)?;
-    let text = |name: &str| {
-        body.get(name)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .ok_or_else(|| ApiError::invalid(name, "is required"))
-    };
-    let (email, name, password) = (text("email")?, text("name")?, text("password")?);
+    let email = required_text(&body, "email")?;
+    let name = required_text(&body, "name")?;
+    let password = required_text(&body, "password")?;
     if let Some(other) = body
         .keys()
         .find(|k| !["email", "name", "password"].contains(&k.as_str()))

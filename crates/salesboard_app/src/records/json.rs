@@ -99,6 +99,8 @@ pub fn check_type(name: &str, ty: FieldType, value: &Json) -> Result<(), RecordE
         (FieldType::Integer | FieldType::Bool, _) => false,
         (FieldType::Money, Json::String(text)) => is_api_money(text),
         (FieldType::Discount, Json::String(text)) => is_api_discount(text),
+        // No time is null, not an empty string.
+        (FieldType::Instant | FieldType::Date, Json::String(text)) => !text.trim().is_empty(),
         (_, Json::String(_)) => true,
         _ => false,
     };
