@@ -9,15 +9,16 @@ use serde_json::{Map, Value, json};
 
 use crate::routes::{Access, Endpoint, Route, routes};
 
-/// The values some text fields take (the import's own lists).
+/// The values some text fields take (the import's own lists); an empty
+/// string, like null, means none (the default where there is one).
 fn enum_values(kind: &str, field: &str) -> Option<Value> {
     Some(match (kind, field) {
-        ("customers", "kind") => json!(["company", "person", null]),
-        ("deals", "status") => json!(["open", "won", "lost", null]),
-        ("orders", "status") => json!(["completed", "cancelled", null]),
-        ("activities", "kind") => json!(["call", "visit", "email", "meeting", "message", null]),
-        ("users", "role") => json!(["admin", "manager", "rep", null]),
-        ("targets", "metric") => json!(["revenue", "new_customers", "deals_won", null]),
+        ("customers", "kind") => json!(["company", "person", "", null]),
+        ("deals", "status") => json!(["open", "won", "lost", "", null]),
+        ("orders", "status") => json!(["completed", "cancelled", "", null]),
+        ("activities", "kind") => json!(["call", "visit", "email", "meeting", "message", "", null]),
+        ("users", "role") => json!(["admin", "manager", "rep", "", null]),
+        ("targets", "metric") => json!(["revenue", "new_customers", "deals_won", "", null]),
         ("surveys", "scale") => json!([5, 10, null]),
         _ => return None,
     })
@@ -112,7 +113,11 @@ fn not_null(mut schema: Value) -> Value {
         }
     }
     if let Some(values) = schema["enum"].as_array() {
-        let kept: Vec<Value> = values.iter().filter(|v| !v.is_null()).cloned().collect();
+        let kept: Vec<Value> = values
+            .iter()
+            .filter(|v| !v.is_null() && *v != "")
+            .cloned()
+            .collect();
         schema["enum"] = json!(kept);
     }
     schema
