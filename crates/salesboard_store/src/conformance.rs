@@ -207,6 +207,96 @@ pub fn sample_dataset() -> Dataset {
     }
 }
 
+/// Counts and sums per value of a field cover the scope and the filters.
+pub async fn group_totals_count_and_sum_within_the_scope(store: &impl Store) {
+    use crate::records::{CUSTOMERS, DEALS, GroupTotal, ListQuery, ORDERS, RowScope, Value};
+    store
+        .write_dataset(&sample_dataset(), &context())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let field = |kind: &crate::records::RecordKind, name: &str| {
+        kind.field(name).unwrap_or_else(|| panic!("{name}"))
+    };
+    let everything = ListQuery {
+        filters: Vec::new(),
+        search: None,
+        sort: None,
+        offset: 0,
+        limit: 0,
+    };
+    let total = |group: Value, count: i64, sum: i64| GroupTotal { group, count, sum };
+    let deals = store
+        .group_totals(
+            &DEALS,
+            &RowScope::All,
+            &everything,
+            field(&DEALS, "stage"),
+            Some(field(&DEALS, "amount")),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        deals,
+        vec![total(Value::Text("proposal".into()), 1, 500_000)]
+    );
+    // u-1's customers and the pool, by channel: c-1 (search) and c-2 (none).
+    let rep = RowScope::Owners {
+        users: vec!["u-1".into()],
+        team: None,
+        pool: true,
+    };
+    let mut customers = store
+        .group_totals(
+            &CUSTOMERS,
+            &rep,
+            &everything,
+            field(&CUSTOMERS, "channel"),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    customers.sort_by_key(|t| matches!(t.group, Value::Null));
+    assert_eq!(
+        customers,
+        vec![
+            total(Value::Text("search".into()), 1, 0),
+            total(Value::Null, 1, 0)
+        ]
+    );
+    // Without the pool, u-1 sees c-1 only; a filter narrows to completed orders.
+    let own = RowScope::Owners {
+        users: vec!["u-1".into()],
+        team: None,
+        pool: false,
+    };
+    let completed = ListQuery {
+        filters: vec![(field(&ORDERS, "status"), Value::Text("completed".into()))],
+        ..everything.clone()
+    };
+    let orders = store
+        .group_totals(
+            &ORDERS,
+            &RowScope::All,
+            &completed,
+            field(&ORDERS, "owner"),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(orders, vec![total(Value::Text("u-1".into()), 1, 0)]);
+    let mine = store
+        .group_totals(
+            &CUSTOMERS,
+            &own,
+            &everything,
+            field(&CUSTOMERS, "channel"),
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(mine, vec![total(Value::Text("search".into()), 1, 0)]);
+}
+
 /// A new store holds nothing.
 pub async fn a_new_store_is_empty(store: &impl Store) {
     let counts = store.counts().await.unwrap_or_else(|e| panic!("{e}"));
@@ -604,7 +694,8 @@ macro_rules! conformance_tests {
             settings_passwords_and_known_ids,
             users_are_found_by_email_for_login,
             sessions_are_stored_touched_and_deleted,
-            deactivating_a_user_deletes_their_sessions
+            deactivating_a_user_deletes_their_sessions,
+            group_totals_count_and_sum_within_the_scope
         );
         $crate::webhook_conformance_tests!($open);
     };

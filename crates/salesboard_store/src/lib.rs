@@ -19,7 +19,7 @@ use std::future::Future;
 pub use salesboard_domain::known::{CustomerIdentity, KnownIds, StageInfo};
 use salesboard_domain::{Dataset, StageChange};
 
-use records::{ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
+use records::{FieldDef, GroupTotal, ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
 
 pub use auth::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow};
 pub use error::StoreError;
@@ -147,6 +147,17 @@ pub trait Store: Send + Sync {
         scope: &RowScope,
         query: &ListQuery,
     ) -> impl Future<Output = Result<RecordPage, StoreError>> + Send;
+
+    /// Counts (and sums of `sum`) per value of `group` over the records of
+    /// a list within `scope` (its filters and search, not its page).
+    fn group_totals(
+        &self,
+        kind: &RecordKind,
+        scope: &RowScope,
+        query: &ListQuery,
+        group: &'static FieldDef,
+        sum: Option<&'static FieldDef>,
+    ) -> impl Future<Output = Result<Vec<GroupTotal>, StoreError>> + Send;
 
     /// One record by key, if it exists within `scope`.
     fn get_record(

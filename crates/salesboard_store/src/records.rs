@@ -417,3 +417,15 @@ pub struct RecordPage {
     /// How many match the filters.
     pub total: i64,
 }
+
+/// How many records of one group there are, and what a money field sums to
+/// over them (0 without a money field).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupTotal {
+    /// The group's value of the grouping field.
+    pub group: Value,
+    /// Records in the group.
+    pub count: i64,
+    /// The summed field, in minor units.
+    pub sum: i64,
+}

@@ -166,6 +166,17 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::DashboardPage => get(pages::dashboard),
         Endpoint::ExplainPage => get(pages::explain),
         Endpoint::Asset => get(pages::assets::serve),
+        Endpoint::ListPage(kind) => {
+            get(move |s, c, h, q| pages::records::list_page(kind, s, c, h, q))
+        }
+        Endpoint::RecordPage(kind) => {
+            get(move |s, c, h, p, q| pages::records::record_page(kind, s, c, h, p, q))
+        }
+        Endpoint::NewRecordPage(kind) => {
+            get(move |s, c, h, q| pages::records::new_page(kind, s, c, h, q))
+        }
+        Endpoint::PoolPage => get(pages::records::pool_page),
+        Endpoint::PipelinePage => get(pages::records::pipeline_page),
     }
 }
 

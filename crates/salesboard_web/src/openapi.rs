@@ -424,7 +424,12 @@ fn operation(route: &Route) -> Value {
         | Endpoint::SetupPage
         | Endpoint::DashboardPage
         | Endpoint::ExplainPage
-        | Endpoint::Asset => {
+        | Endpoint::Asset
+        | Endpoint::ListPage(_)
+        | Endpoint::RecordPage(_)
+        | Endpoint::NewRecordPage(_)
+        | Endpoint::PoolPage
+        | Endpoint::PipelinePage => {
             // Not in the document (see `document`); described for completeness.
             responses.insert(
                 "200".into(),

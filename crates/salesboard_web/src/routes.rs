@@ -73,6 +73,16 @@ pub enum Endpoint {
     ExplainPage,
     /// An embedded script or style sheet.
     Asset,
+    /// A list of records of a kind (HTML), with search, filters and export.
+    ListPage(&'static str),
+    /// One record (HTML): a customer's page, or any record's form.
+    RecordPage(&'static str),
+    /// The form for a new record of a kind (HTML).
+    NewRecordPage(&'static str),
+    /// The public customer pool (公海) (HTML).
+    PoolPage,
+    /// The deals as a pipeline board (HTML).
+    PipelinePage,
 }
 
 impl Endpoint {
@@ -86,6 +96,11 @@ impl Endpoint {
                 | Endpoint::DashboardPage
                 | Endpoint::ExplainPage
                 | Endpoint::Asset
+                | Endpoint::ListPage(_)
+                | Endpoint::RecordPage(_)
+                | Endpoint::NewRecordPage(_)
+                | Endpoint::PoolPage
+                | Endpoint::PipelinePage
         )
     }
 }
@@ -329,6 +344,46 @@ pub fn routes() -> Vec<Route> {
             Endpoint::Asset,
             "An embedded script or style sheet",
         ),
+        route(
+            "GET",
+            "/pool",
+            Policy("customers", Action::Read),
+            Endpoint::PoolPage,
+            "The public customer pool (HTML)",
+        ),
+        route(
+            "GET",
+            "/pipeline",
+            Policy("deals", Action::Read),
+            Endpoint::PipelinePage,
+            "The deals as a pipeline board (HTML)",
+        ),
     ]);
+    for kind in ALL_KINDS {
+        let name = kind.name;
+        all.push(route(
+            "GET",
+            &format!("/{name}"),
+            Policy(name, Action::Read),
+            Endpoint::ListPage(name),
+            &format!("The {name} list (HTML)"),
+        ));
+        all.push(route(
+            "GET",
+            &format!("/{name}/{{id}}"),
+            Policy(name, Action::Read),
+            Endpoint::RecordPage(name),
+            &format!("One of the {name} (HTML)"),
+        ));
+        if !READ_ONLY_KINDS.contains(&name) {
+            all.push(route(
+                "GET",
+                &format!("/{name}/new"),
+                Policy(name, Action::Create),
+                Endpoint::NewRecordPage(name),
+                &format!("The form for new {name} (HTML)"),
+            ));
+        }
+    }
     all
 }

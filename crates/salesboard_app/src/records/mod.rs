@@ -7,7 +7,8 @@ mod write;
 
 use salesboard_domain::OrgTimeZone;
 use salesboard_store::records::{
-    FieldType, ListQuery, ORDER_LINES, ORDERS, RecordKind, RowScope, USERS, kind_named,
+    FieldDef, FieldType, ListQuery, ORDER_LINES, ORDERS, RecordKind, RowScope, USERS, Value,
+    kind_named,
 };
 use salesboard_store::{AuditEntry, Store, StoreError};
 use serde::Serialize;
@@ -122,13 +123,7 @@ pub async fn list(
 ) -> Result<Page, RecordError> {
     let scope = policy::scope(store, actor, kind, Action::Read).await?;
     let zone = settings::timezone(store).await?;
-    let mut filters = Vec::new();
-    for (name, text) in &params.filters {
-        let field = kind
-            .field(name)
-            .ok_or_else(|| RecordError::invalid(name, "is not a field of this list"))?;
-        filters.push((field, json::filter_value(field, text, zone)?));
-    }
+    let filters = list_filters(kind, params, zone)?;
     let sort = match params.sort.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(text) => {
@@ -176,6 +171,79 @@ pub async fn list(
         page: params.page,
         per_page: params.per_page,
     })
+}
+
+fn list_filters(
+    kind: &RecordKind,
+    params: &ListParams,
+    zone: OrgTimeZone,
+) -> Result<Vec<(&'static FieldDef, Value)>, RecordError> {
+    params
+        .filters
+        .iter()
+        .map(|(name, text)| {
+            let field = kind
+                .field(name)
+                .ok_or_else(|| RecordError::invalid(name, "is not a field of this list"))?;
+            Ok((field, json::filter_value(field, text, zone)?))
+        })
+        .collect()
+}
+
+/// One group of [`totals`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Total {
+    /// The group's value (`null` for records without one).
+    pub group: Json,
+    /// Records in the group.
+    pub count: i64,
+    /// The summed money field, as a decimal string (`"0.00"` without one).
+    pub sum: String,
+}
+
+/// How many of the records a list would show (its filters and search) fall
+/// in each value of `group`, and what the money field `sum` adds up to.
+pub async fn totals(
+    store: &impl Store,
+    actor: &Actor,
+    kind: &RecordKind,
+    params: &ListParams,
+    group: &str,
+    sum: Option<&str>,
+) -> Result<Vec<Total>, RecordError> {
+    let scope = policy::scope(store, actor, kind, Action::Read).await?;
+    let zone = settings::timezone(store).await?;
+    let group_field = kind
+        .field(group)
+        .ok_or_else(|| RecordError::invalid("group", format!("\"{group}\" is not a field")))?;
+    let sum_field = match sum {
+        None => None,
+        Some(name) => Some(
+            kind.field(name)
+                .filter(|f| f.ty == FieldType::Money)
+                .ok_or_else(|| {
+                    RecordError::invalid("sum", format!("\"{name}\" is not a money field"))
+                })?,
+        ),
+    };
+    let query = ListQuery {
+        filters: list_filters(kind, params, zone)?,
+        search: params.search.clone(),
+        sort: None,
+        offset: 0,
+        limit: 0,
+    };
+    let found = store
+        .group_totals(kind, &scope, &query, group_field, sum_field)
+        .await?;
+    Ok(found
+        .into_iter()
+        .map(|total| Total {
+            group: json::to_json(group_field, &total.group, zone),
+            count: total.count,
+            sum: salesboard_domain::Money::from_cents(total.sum).to_string(),
+        })
+        .collect())
 }
 
 /// One record the actor may read.

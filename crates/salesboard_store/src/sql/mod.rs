@@ -17,7 +17,9 @@ use salesboard_domain::{Dataset, StageChange};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-use crate::records::{ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
+use crate::records::{
+    FieldDef, GroupTotal, ListQuery, RecordKind, RecordPage, RecordRow, RowScope,
+};
 use crate::{
     AuditEntry, Backend, Counts, CustomerIdentity, KnownIds, StageInfo, Store, StoreError,
     WriteContext, WriteReport,
@@ -152,6 +154,17 @@ impl Store for SqlStore {
         query: &ListQuery,
     ) -> Result<RecordPage, StoreError> {
         records::list(&self.pool, kind, scope, query).await
+    }
+
+    async fn group_totals(
+        &self,
+        kind: &RecordKind,
+        scope: &RowScope,
+        query: &ListQuery,
+        group: &'static FieldDef,
+        sum: Option<&'static FieldDef>,
+    ) -> Result<Vec<GroupTotal>, StoreError> {
+        records::group_totals(&self.pool, kind, scope, query, group, sum).await
     }
 
     async fn get_record(

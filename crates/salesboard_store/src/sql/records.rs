@@ -7,8 +7,8 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{AnyPool, Arguments, AssertSqlSafe, Row};
 
 use crate::records::{
-    FieldType, ListQuery, ORDER_LINES, Ownership, RecordKind, RecordPage, RecordRow, RowScope,
-    Value,
+    FieldDef, FieldType, GroupTotal, ListQuery, ORDER_LINES, Ownership, RecordKind, RecordPage,
+    RecordRow, RowScope, Value,
 };
 use crate::{AuditEntry, StoreError};
 
@@ -282,6 +282,49 @@ pub(crate) async fn list(
         .map(|row| read_row(kind, row))
         .collect::<Result<_, _>>()?;
     Ok(RecordPage { rows, total })
+}
+
+/// Counts and sums per value of `group` over the records a list would show
+/// (its filters and search; no paging), largest groups first.
+pub(crate) async fn group_totals(
+    pool: &AnyPool,
+    kind: &RecordKind,
+    scope: &RowScope,
+    query: &ListQuery,
+    group: &FieldDef,
+    sum: Option<&FieldDef>,
+) -> Result<Vec<GroupTotal>, StoreError> {
+    let mut sql = Sql::default();
+    sql.push("SELECT ")
+        .push(group.column)
+        .push(" AS g, COUNT(*) AS n, CAST(COALESCE(SUM(")
+        .push(sum.map_or("0", |field| field.column))
+        .push("), 0) AS BIGINT) AS s FROM ")
+        .push(kind.table);
+    where_clause(&mut sql, kind, scope, query)?;
+    sql.push(" GROUP BY ")
+        .push(group.column)
+        .push(" ORDER BY n DESC, g");
+    sqlx::query_with(AssertSqlSafe(sql.text), sql.args)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let group = match group.ty {
+                FieldType::Text => row
+                    .try_get::<Option<String>, _>("g")?
+                    .map_or(Value::Null, Value::Text),
+                _ => row
+                    .try_get::<Option<i64>, _>("g")?
+                    .map_or(Value::Null, Value::Int),
+            };
+            Ok(GroupTotal {
+                group,
+                count: row.try_get("n")?,
+                sum: row.try_get("s")?,
+            })
+        })
+        .collect()
 }
 
 /// One record by key, if it exists and the scope lets one see it.

@@ -16,13 +16,17 @@ use crate::error::ApiError;
 #[folder = "assets/"]
 #[include = "app.js"]
 #[include = "app.css"]
+#[include = "records.js"]
+#[include = "records.css"]
 #[include = "node_modules/echarts/dist/echarts.min.js"]
 struct Files;
 
 /// The public names of the embedded files and their paths in the folder.
-const PUBLIC: [(&str, &str); 3] = [
+const PUBLIC: [(&str, &str); 5] = [
     ("app.js", "app.js"),
     ("app.css", "app.css"),
+    ("records.js", "records.js"),
+    ("records.css", "records.css"),
     ("echarts.min.js", "node_modules/echarts/dist/echarts.min.js"),
 ];
 

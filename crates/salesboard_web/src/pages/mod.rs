@@ -6,6 +6,7 @@ pub mod assets;
 mod dashboard;
 pub mod format;
 pub mod i18n;
+pub mod records;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -35,6 +36,56 @@ pub(crate) struct Frame {
     pub csrf: String,
     /// The link that switches the language of this page.
     pub switch_href: String,
+    /// The main navigation: link, label, whether it is the current section.
+    pub nav: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// The sections of the navigation, with the policy object each needs.
+const SECTIONS: &[(&str, &str, &str)] = &[
+    ("/", "dashboard", "kpis"),
+    ("/customers", "kind_customers", "customers"),
+    ("/pool", "pool", "customers"),
+    ("/pipeline", "pipeline", "deals"),
+    ("/orders", "kind_orders", "orders"),
+    ("/activities", "kind_activities", "activities"),
+    ("/products", "kind_products", "products"),
+    ("/targets", "kind_targets", "targets"),
+    ("/spend", "kind_spend", "spend"),
+    ("/surveys", "kind_surveys", "surveys"),
+    ("/users", "kind_users", "users"),
+    ("/teams", "kind_teams", "teams"),
+    ("/import", "import", "imports"),
+];
+
+/// The navigation a caller sees: the sections their role may open.
+fn navigation(lang: Lang, caller: &Caller, path: &str) -> Vec<(&'static str, &'static str, bool)> {
+    use salesboard_app::policy::{Action, Reach, reach};
+    let role = caller.actor.role;
+    SECTIONS
+        .iter()
+        .filter(|(_, _, object)| {
+            let action = if *object == "imports" {
+                Action::Create
+            } else {
+                Action::Read
+            };
+            let min = match *object {
+                // Everyone reads their own user and team; the lists are for those who see more.
+                "users" | "teams" => Reach::Team,
+                _ => Reach::Own,
+            };
+            let granted = reach(role, object, action);
+            granted != Reach::Never && (min == Reach::Own || granted != Reach::Own)
+        })
+        .map(|(href, key, _)| {
+            let active = match *href {
+                "/" => path == "/",
+                "/pipeline" => path == "/pipeline" || path.starts_with("/deals"),
+                href => path == href || path.starts_with(&format!("{href}/")),
+            };
+            (*href, lang.t(key), active)
+        })
+        .collect()
 }
 
 impl Frame {
@@ -51,6 +102,7 @@ impl Frame {
             user: caller.map(|c| c.actor.name.clone()),
             csrf: caller.and_then(|c| c.csrf.clone()).unwrap_or_default(),
             switch_href: format!("{path}?{}", encode_query(&query)),
+            nav: caller.map_or_else(Vec::new, |c| navigation(lang, c, path)),
         }
     }
 

@@ -146,6 +146,19 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Gets a page as `actor` (`None`: anonymous): its status and text.
+    pub async fn page(&self, path: &str, actor: Option<&str>) -> (StatusCode, String) {
+        let mut builder = Request::builder().method("GET").uri(path);
+        if let Some(actor) = actor {
+            builder = builder.header("authorization", format!("Bearer {}", self.tokens[actor]));
+        }
+        let request = builder
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (status, _, body) = self.send_raw(request).await;
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
     /// Sends a prepared request.
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
         let (status, _, body) = self.send_raw(request).await;
