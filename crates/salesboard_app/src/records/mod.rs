@@ -2,6 +2,7 @@
 //! a time, every call limited by the policy (`crate::policy`). A record the
 //! caller may not see is answered exactly like a missing one.
 
+pub mod export;
 pub mod json;
 mod write;
 
@@ -44,6 +45,9 @@ pub enum RecordError {
     /// A setting is not valid.
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    /// An export could not be made (the server's fault).
+    #[error("export: {0}")]
+    Export(String),
 }
 
 impl RecordError {
@@ -122,6 +126,44 @@ pub async fn list(
 ) -> Result<Page, RecordError> {
     let scope = policy::scope(store, actor, kind, Action::Read).await?;
     let zone = settings::timezone(store).await?;
+    let mut query = selection(kind, params, zone)?;
+    if !(1..=MAX_PAGE).contains(&params.page) {
+        return Err(RecordError::invalid(
+            "page",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
+    }
+    if !(1..=MAX_PER_PAGE).contains(&params.per_page) {
+        return Err(RecordError::invalid(
+            "per_page",
+            format!("must be between 1 and {MAX_PER_PAGE}"),
+        ));
+    }
+    query.offset = (params.page - 1).saturating_mul(params.per_page);
+    query.limit = params.per_page;
+    let found = store.list_records(kind, &scope, &query).await?;
+    let mut items = Vec::with_capacity(found.rows.len());
+    for row in &found.rows {
+        let mut item = json::row_to_json(kind, row, zone);
+        if kind.name == ORDERS.name {
+            add_lines(store, &mut item, zone).await?;
+        }
+        items.push(item);
+    }
+    Ok(Page {
+        items,
+        total: found.total,
+        page: params.page,
+        per_page: params.per_page,
+    })
+}
+
+/// The filters, search and sort of a list (no page yet: offset and limit 0).
+pub(crate) fn selection(
+    kind: &RecordKind,
+    params: &ListParams,
+    zone: OrgTimeZone,
+) -> Result<ListQuery, RecordError> {
     let mut filters = Vec::new();
     for (name, text) in &params.filters {
         let field = kind
@@ -142,39 +184,12 @@ pub async fn list(
             Some((field, descending))
         }
     };
-    if !(1..=MAX_PAGE).contains(&params.page) {
-        return Err(RecordError::invalid(
-            "page",
-            format!("must be between 1 and {MAX_PAGE}"),
-        ));
-    }
-    if !(1..=MAX_PER_PAGE).contains(&params.per_page) {
-        return Err(RecordError::invalid(
-            "per_page",
-            format!("must be between 1 and {MAX_PER_PAGE}"),
-        ));
-    }
-    let query = ListQuery {
+    Ok(ListQuery {
         filters,
         search: params.search.clone(),
         sort,
-        offset: (params.page - 1).saturating_mul(params.per_page),
-        limit: params.per_page,
-    };
-    let found = store.list_records(kind, &scope, &query).await?;
-    let mut items = Vec::with_capacity(found.rows.len());
-    for row in &found.rows {
-        let mut item = json::row_to_json(kind, row, zone);
-        if kind.name == ORDERS.name {
-            add_lines(store, &mut item, zone).await?;
-        }
-        items.push(item);
-    }
-    Ok(Page {
-        items,
-        total: found.total,
-        page: params.page,
-        per_page: params.per_page,
+        offset: 0,
+        limit: 0,
     })
 }
 
