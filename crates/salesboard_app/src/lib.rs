@@ -9,6 +9,7 @@ pub mod import;
 pub mod kpi;
 pub mod kpi_scope;
 pub mod kpi_serving;
+pub mod kpi_table;
 pub mod policy;
 pub mod records;
 pub mod settings;

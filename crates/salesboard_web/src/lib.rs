@@ -137,7 +137,7 @@ async fn no_route() -> ApiError {
 }
 
 fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
-    use api::{admin, kpis, records, webhooks};
+    use api::{admin, exports, kpis, records, webhooks};
     match endpoint {
         Endpoint::Health => get(health),
         Endpoint::OpenApi => get(openapi_document),
@@ -145,11 +145,13 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::Logout => post(auth::logout),
         Endpoint::Me => get(auth::me),
         Endpoint::List(kind) => get(move |s, c, q| records::list(kind, s, c, q)),
+        Endpoint::Export(kind) => get(move |s, c, q| exports::export_records(kind, s, c, q)),
         Endpoint::Get(kind) => get(move |s, c, p| records::get(kind, s, c, p)),
         Endpoint::Create(kind) => post(move |s, c, b| records::create(kind, s, c, b)),
         Endpoint::Update(kind) => patch(move |s, c, p, b| records::update(kind, s, c, p, b)),
         Endpoint::Delete(kind) => delete(move |s, c, p| records::delete(kind, s, c, p)),
         Endpoint::Kpis => get(kpis::report),
+        Endpoint::KpisExport => get(exports::export_kpis),
         Endpoint::Explain => get(kpis::explain),
         Endpoint::Dashboard => get(kpis::dashboard),
         Endpoint::ImportUpload => post(admin::upload),

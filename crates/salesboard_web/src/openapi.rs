@@ -3,6 +3,7 @@
 //! Browser routes (pages, assets) are not part of the API and are left out.
 
 use salesboard_app::records::json_type;
+use salesboard_io::export::sheet::XLSX_CONTENT_TYPE;
 use salesboard_io::import::FileKind;
 use salesboard_store::records::{FieldType, ORDER_LINES, ORDERS, RecordKind, TARGETS, kind_named};
 use serde_json::{Map, Value, json};
@@ -261,16 +262,23 @@ fn operation(route: &Route) -> Value {
                 json_response("the signed-in user", kind_ref("Me")),
             );
         }
-        Endpoint::List(name) => {
+        Endpoint::List(name) | Endpoint::Export(name) => {
+            let (page_help, per_page_help) = match route.endpoint {
+                Endpoint::Export(_) => (
+                    "ignored: every page is exported",
+                    "ignored: every page is exported",
+                ),
+                _ => ("page, from 1", "records per page"),
+            };
             parameters.extend([
                 query(
                     "page",
-                    "page, from 1",
+                    page_help,
                     json!({"type": "integer", "minimum": 1, "maximum": 1_000_000}),
                 ),
                 query(
                     "per_page",
-                    "records per page",
+                    per_page_help,
                     json!({"type": "integer", "minimum": 1, "maximum": 500}),
                 ),
                 query(
@@ -294,6 +302,11 @@ fn operation(route: &Route) -> Value {
                         filter_schema(field.ty),
                     ));
                 }
+            }
+            if let Endpoint::Export(_) = route.endpoint {
+                parameters.push(format_parameter());
+                responses.insert("200".into(), file_response(&format!("every matching one of the {name} you may read, with the columns of the {name} import file")));
+                return finish(route, parameters, responses, body);
             }
             responses.insert("200".into(), json_response("a page", json!({
                 "type": "object", "required": ["items", "total", "page", "per_page"],
@@ -329,7 +342,7 @@ fn operation(route: &Route) -> Value {
             );
             responses.insert("409".into(), error_response("other records refer to it"));
         }
-        Endpoint::Kpis | Endpoint::Explain | Endpoint::Dashboard => {
+        Endpoint::Kpis | Endpoint::KpisExport | Endpoint::Explain | Endpoint::Dashboard => {
             parameters.extend([
                 query(
                     "period",
@@ -354,12 +367,20 @@ fn operation(route: &Route) -> Value {
                     json!({"type": "string"}),
                 )]);
             }
-            if route.endpoint == Endpoint::Kpis {
+            if matches!(route.endpoint, Endpoint::Kpis | Endpoint::KpisExport) {
                 parameters.push(query(
                     "by",
                     "group by a dimension",
                     json!({"type": "string"}),
                 ));
+            }
+            if route.endpoint == Endpoint::KpisExport {
+                parameters.push(format_parameter());
+                responses.insert(
+                    "200".into(),
+                    file_response("the totals and one row per group, one column per KPI"),
+                );
+                return finish(route, parameters, responses, body);
             }
             if route.endpoint == Endpoint::Explain {
                 parameters.push(query(
@@ -448,6 +469,40 @@ fn operation(route: &Route) -> Value {
             );
         }
     }
+    finish(route, parameters, responses, body)
+}
+
+/// The `format` of a download.
+fn format_parameter() -> Value {
+    query(
+        "format",
+        "the file's format (default csv)",
+        json!({"type": "string", "enum": ["csv", "xlsx"]}),
+    )
+}
+
+/// A file to download: CSV or XLSX, as an attachment.
+fn file_response(description: &str) -> Value {
+    let mut content = Map::new();
+    content.insert("text/csv".into(), json!({"schema": {"type": "string"}}));
+    content.insert(
+        XLSX_CONTENT_TYPE.into(),
+        json!({"schema": {"type": "string", "format": "binary"}}),
+    );
+    json!({
+        "description": format!("{description}; Content-Disposition: attachment"),
+        "headers": {"Content-Disposition": {"schema": {"type": "string"}, "description": "attachment; filename=\"{name}-YYYYMMDD.csv\" (or .xlsx)"}},
+        "content": content,
+    })
+}
+
+/// The responses every operation has, and the operation object.
+fn finish(
+    route: &Route,
+    parameters: Vec<Value>,
+    mut responses: Map<String, Value>,
+    body: Option<Value>,
+) -> Value {
     responses.insert(
         "400".into(),
         error_response("the request is not well formed"),

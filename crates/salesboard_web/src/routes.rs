@@ -35,6 +35,8 @@ pub enum Endpoint {
     Me,
     /// A page of records of a kind.
     List(&'static str),
+    /// Every record of a kind the caller may read, as CSV or XLSX.
+    Export(&'static str),
     /// One record.
     Get(&'static str),
     /// A new record.
@@ -45,6 +47,8 @@ pub enum Endpoint {
     Delete(&'static str),
     /// The KPI report.
     Kpis,
+    /// The KPI table as CSV or XLSX.
+    KpisExport,
     /// A KPI explained.
     Explain,
     /// The dashboard.
@@ -206,6 +210,13 @@ pub fn routes() -> Vec<Route> {
         ));
         all.push(route(
             "GET",
+            &format!("/api/v1/{name}/export"),
+            Policy(name, Action::Read),
+            Endpoint::Export(name),
+            &format!("Every one of the {name} you may read, with the list's filters, search and sort, as CSV or XLSX"),
+        ));
+        all.push(route(
+            "GET",
             &item,
             Policy(name, Action::Read),
             Endpoint::Get(name),
@@ -243,6 +254,13 @@ pub fn routes() -> Vec<Route> {
             Policy("kpis", Action::Read),
             Endpoint::Kpis,
             "Every KPI of a period (the output contract of docs/kpis.md)",
+        ),
+        route(
+            "GET",
+            "/api/v1/kpis/export",
+            Policy("kpis", Action::Read),
+            Endpoint::KpisExport,
+            "The KPI table (totals and groups, one column per KPI) as CSV or XLSX",
         ),
         route(
             "GET",

@@ -2,6 +2,7 @@
 //! a time, every call limited by the policy (`crate::policy`). A record the
 //! caller may not see is answered exactly like a missing one.
 
+pub mod export;
 pub mod json;
 mod write;
 
@@ -45,6 +46,9 @@ pub enum RecordError {
     /// A setting is not valid.
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    /// An export could not be made (the server's fault).
+    #[error("export: {0}")]
+    Export(String),
 }
 
 impl RecordError {
@@ -123,20 +127,7 @@ pub async fn list(
 ) -> Result<Page, RecordError> {
     let scope = policy::scope(store, actor, kind, Action::Read).await?;
     let zone = settings::timezone(store).await?;
-    let filters = list_filters(kind, params, zone)?;
-    let sort = match params.sort.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(text) => {
-            let (name, descending) = match text.strip_prefix('-') {
-                Some(name) => (name, true),
-                None => (text, false),
-            };
-            let field = kind.field(name).ok_or_else(|| {
-                RecordError::invalid("sort", format!("\"{name}\" is not a field"))
-            })?;
-            Some((field, descending))
-        }
-    };
+    let mut query = selection(kind, params, zone)?;
     if !(1..=MAX_PAGE).contains(&params.page) {
         return Err(RecordError::invalid(
             "page",
@@ -149,13 +140,8 @@ pub async fn list(
             format!("must be between 1 and {MAX_PER_PAGE}"),
         ));
     }
-    let query = ListQuery {
-        filters,
-        search: params.search.clone(),
-        sort,
-        offset: (params.page - 1).saturating_mul(params.per_page),
-        limit: params.per_page,
-    };
+    query.offset = (params.page - 1).saturating_mul(params.per_page);
+    query.limit = params.per_page;
     let found = store.list_records(kind, &scope, &query).await?;
     let mut items = Vec::with_capacity(found.rows.len());
     for row in &found.rows {
@@ -173,21 +159,39 @@ pub async fn list(
     })
 }
 
-fn list_filters(
+/// The filters, search and sort of a list (no page yet: offset and limit 0).
+pub(crate) fn selection(
     kind: &RecordKind,
     params: &ListParams,
     zone: OrgTimeZone,
-) -> Result<Vec<(&'static FieldDef, Value)>, RecordError> {
-    params
-        .filters
-        .iter()
-        .map(|(name, text)| {
-            let field = kind
-                .field(name)
-                .ok_or_else(|| RecordError::invalid(name, "is not a field of this list"))?;
-            Ok((field, json::filter_value(field, text, zone)?))
-        })
-        .collect()
+) -> Result<ListQuery, RecordError> {
+    let mut filters = Vec::new();
+    for (name, text) in &params.filters {
+        let field = kind
+            .field(name)
+            .ok_or_else(|| RecordError::invalid(name, "is not a field of this list"))?;
+        filters.push((field, json::filter_value(field, text, zone)?));
+    }
+    let sort = match params.sort.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(text) => {
+            let (name, descending) = match text.strip_prefix('-') {
+                Some(name) => (name, true),
+                None => (text, false),
+            };
+            let field = kind.field(name).ok_or_else(|| {
+                RecordError::invalid("sort", format!("\"{name}\" is not a field"))
+            })?;
+            Some((field, descending))
+        }
+    };
+    Ok(ListQuery {
+        filters,
+        search: params.search.clone(),
+        sort,
+        offset: 0,
+        limit: 0,
+    })
 }
 
 /// One group of [`totals`].
@@ -226,13 +230,7 @@ pub async fn totals(
                 })?,
         ),
     };
-    let query = ListQuery {
-        filters: list_filters(kind, params, zone)?,
-        search: params.search.clone(),
-        sort: None,
-        offset: 0,
-        limit: 0,
-    };
+    let query = selection(kind, params, zone)?;
     let found = store
         .group_totals(kind, &scope, &query, group_field, sum_field)
         .await?;

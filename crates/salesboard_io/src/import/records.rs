@@ -56,20 +56,19 @@ impl<'a> Cells<'a> {
             .push(Problem::in_field(self.file, self.row.line, &label, reason));
     }
 
-    /// The trimmed, non-empty text of a field.
+    /// The trimmed, non-empty text of a field, with the `'` that an export
+    /// puts before a formula-like value (ids and names too) taken off again.
     pub fn get(&self, field: &str) -> Option<&'a str> {
         self.mapping
             .column_of(field)
             .and_then(|i| self.row.cells.get(i))
-            .map(|cell| cell.trim())
+            .map(|cell| crate::export::restore_formula_text(cell.trim()))
             .filter(|cell| !cell.is_empty())
     }
 
-    /// An optional free-text field, owned, with the `'` that an export puts
-    /// before a formula-like value taken off again.
+    /// An optional free-text field, owned.
     pub fn text(&self, field: &str) -> Option<String> {
-        self.get(field)
-            .map(|value| crate::export::restore_formula_text(value).to_string())
+        self.get(field).map(str::to_string)
     }
 
     /// A required text field; a problem (and an empty string) when missing.

@@ -18,15 +18,21 @@ use crate::error::ApiError;
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 
 /// The period, grouping and filters of a KPI request.
-struct KpiQuery {
-    period: Period,
-    by: Option<Dimension>,
-    filters: Vec<(Dimension, String)>,
+pub(crate) struct KpiQuery {
+    /// The period.
+    pub(crate) period: Period,
+    /// The breakdown.
+    pub(crate) by: Option<Dimension>,
+    /// The filters.
+    pub(crate) filters: Vec<(Dimension, String)>,
+    /// For `cac_by_channel` explanations.
     channel: Option<String>,
+    /// For `rep.*` explanations.
     rep: Option<String>,
 }
 
-fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiError> {
+/// Reads a KPI request's query; any other parameter is refused.
+pub(crate) fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiError> {
     let mut period = None;
     let mut from = None;
     let mut to = None;

@@ -16,7 +16,9 @@ use crate::error::ApiError;
 
 const DEFAULT_PER_PAGE: i64 = 50;
 
-fn list_params(query: Vec<(String, String)>) -> Result<ListParams, ApiError> {
+/// The list parameters of a query: `page`, `per_page`, `sort`, `q` and
+/// `field=value` filters.
+pub(crate) fn list_params(query: Vec<(String, String)>) -> Result<ListParams, ApiError> {
     let mut params = ListParams {
         page: 1,
         per_page: DEFAULT_PER_PAGE,

@@ -159,6 +159,30 @@ impl TestApp {
         (status, String::from_utf8_lossy(&body).into_owned())
     }
 
+    /// GETs `path` as `actor`; the status and the body's bytes.
+    pub async fn download(&self, path: &str, actor: &str) -> (StatusCode, Vec<u8>) {
+        let (status, _, bytes) = self.download_with_headers(path, actor).await;
+        (status, bytes)
+    }
+
+    /// GETs `path` as `actor`; the status, headers and body bytes.
+    pub async fn download_with_headers(
+        &self,
+        path: &str,
+        actor: &str,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let token = self
+            .tokens
+            .get(actor)
+            .unwrap_or_else(|| panic!("no token for {actor}"));
+        let request = Request::builder()
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.send_raw(request).await
+    }
+
     /// Sends a prepared request.
     pub async fn send(&self, request: Request<Body>) -> (StatusCode, Value) {
         let (status, _, body) = self.send_raw(request).await;

@@ -91,3 +91,61 @@ async fn the_openapi_document_lists_every_route() {
         );
     }
 }
+
+#[tokio::test]
+async fn exports_are_attachments_with_the_security_headers() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let today = crate::exports::today();
+    let mut checked = 0;
+    for route in salesboard_web::routes::routes() {
+        let stem = match route.endpoint {
+            salesboard_web::routes::Endpoint::Export(kind) => kind,
+            salesboard_web::routes::Endpoint::KpisExport => "kpis",
+            _ => continue,
+        };
+        for (format, content_type, magic) in [
+            ("csv", "text/csv; charset=utf-8", &b"\xEF\xBB\xBF"[..]),
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &b"PK\x03\x04"[..],
+            ),
+        ] {
+            let period = if stem == "kpis" { "period=2024&" } else { "" };
+            let path = format!("{}?{period}format={format}", route.path);
+            let (status, headers, body) = app.download_with_headers(&path, "admin").await;
+            let get = |name: &str| {
+                headers
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            assert_eq!(status.as_u16(), 200, "{path}");
+            assert_eq!(
+                get("content-disposition"),
+                format!("attachment; filename=\"{stem}-{today}.{format}\""),
+                "{path}"
+            );
+            assert_eq!(get("content-type"), content_type, "{path}");
+            assert!(body.starts_with(magic), "{path}");
+            assert_eq!(get("x-content-type-options"), "nosniff", "{path}");
+            assert_eq!(get("cache-control"), "no-store", "{path}");
+            assert_eq!(get("x-frame-options"), "DENY", "{path}");
+            assert_eq!(get("referrer-policy"), "no-referrer", "{path}");
+            assert!(
+                get("content-security-policy").contains("default-src 'self'"),
+                "{path}"
+            );
+            assert!(
+                get("strict-transport-security").contains("max-age=31536000"),
+                "{path}"
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(
+        checked,
+        2 * (salesboard_store::records::ALL_KINDS.len() + 1)
+    );
+}

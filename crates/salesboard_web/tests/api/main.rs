@@ -2,6 +2,8 @@
 //! headers, KPIs, pages.
 
 mod common;
+mod export_round_trip;
+mod exports;
 mod headers;
 mod imports;
 mod kpis;

@@ -392,6 +392,26 @@ async fn run_matrix(db: Db) {
                             .push(format!("{}: ids {got:?}, expected {expected:?}", what("")));
                     }
                 }
+                Endpoint::Export(kind) => {
+                    let expected: BTreeSet<String> = fixture(kind)
+                        .into_iter()
+                        .filter(|(_, owner)| reaches(&reach, actor, *owner))
+                        .map(|(id, _)| id.to_string())
+                        .collect();
+                    for format in ["csv", "xlsx"] {
+                        let path = format!("/api/v1/{kind}/export?format={format}");
+                        let (status, bytes) = app.download(&path, actor).await;
+                        tally.check(what(format), status, &[StatusCode::OK], &Value::Null);
+                        let got = crate::exports::exported_ids(kind, &bytes);
+                        tally.cells += 1;
+                        if got != expected {
+                            tally.failures.push(format!(
+                                "{}: ids {got:?}, expected {expected:?}",
+                                what(format)
+                            ));
+                        }
+                    }
+                }
                 Endpoint::Get(kind) => {
                     for (id, owner) in fixture(kind) {
                         let path = format!("/api/v1/{kind}/{id}");
@@ -439,7 +459,7 @@ async fn run_matrix(db: Db) {
                 Endpoint::Delete(_) => {
                     // Checked in `deleting_follows_the_policy`, on fresh data.
                 }
-                Endpoint::Kpis | Endpoint::Explain | Endpoint::Dashboard => {
+                Endpoint::Kpis | Endpoint::KpisExport | Endpoint::Explain | Endpoint::Dashboard => {
                     let path = route.path.replace("{kpi}", "revenue") + "?period=2024";
                     let (status, body) = app.call("GET", &path, Some(actor), None).await;
                     tally.check(what(""), status, &[StatusCode::OK], &body);

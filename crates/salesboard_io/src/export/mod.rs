@@ -1,6 +1,9 @@
 //! Writing records out: the canonical import files (so that an export imports
-//! back unchanged), and the file of rejected rows an import leaves for the
-//! user to fix. Text that a spreadsheet would run as a formula is neutralized.
+//! back unchanged), the file of rejected rows an import leaves for the user to
+//! fix, and tables of typed cells as CSV or XLSX ([`sheet`]). Text that a
+//! spreadsheet would run as a formula is neutralized.
+
+pub mod sheet;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -30,29 +33,33 @@ pub enum ExportError {
     },
 }
 
-const FORMULA_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\n'];
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '\t', '\r', '\n', '\0'];
+
+/// Whether a cell holding `text` must get a leading `'`: it starts (after
+/// any leading spaces) like a formula, or it is quotes before such text (so
+/// that a value that really starts with `'=` comes back as it was).
+fn needs_quote(text: &str) -> bool {
+    text.trim_start_matches('\'')
+        .trim_start_matches(' ')
+        .starts_with(FORMULA_STARTS)
+}
 
 /// A text cell made safe for spreadsheets: a value starting (after any
-/// leading spaces) with `= + - @`, a tab, CR, LF or NUL gets a leading `'`.
+/// leading spaces) with `= + - @`, a tab, CR, LF or NUL gets a leading `'`,
+/// and so does a value of quotes before such text.
 pub fn neutralize_formula(text: &str) -> std::borrow::Cow<'_, str> {
-    let first = text.trim_start_matches(' ').chars().next();
-    if first.is_some_and(|c| FORMULA_STARTS.contains(&c) || c == '\0') {
+    if needs_quote(text) {
         std::borrow::Cow::Owned(format!("'{text}"))
     } else {
         std::borrow::Cow::Borrowed(text)
     }
 }
 
-/// Undoes [`neutralize_formula`] on import.
+/// Undoes [`neutralize_formula`] on import: `restore_formula_text(&neutralize_formula(t)) == t`
+/// for every text.
 pub fn restore_formula_text(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest)
-            if rest
-                .trim_start_matches(' ')
-                .starts_with(|c: char| FORMULA_STARTS.contains(&c) || c == '\0') =>
-        {
-            rest
-        }
+        Some(rest) if needs_quote(rest) => rest,
         _ => text,
     }
 }
@@ -315,6 +322,27 @@ mod tests {
             assert_eq!(restore_formula_text(&safe), text);
         }
         assert_eq!(neutralize_formula("杭州茶业"), "杭州茶业");
+        assert_eq!(neutralize_formula(" x-1"), " x-1");
         assert_eq!(restore_formula_text("'quoted"), "'quoted");
+    }
+
+    #[test]
+    fn text_that_really_starts_with_a_quote_comes_back_as_it_was() {
+        for text in ["'=1", "''+2", "' -3", "'", "''", "'x", " '=1"] {
+            let safe = neutralize_formula(text);
+            assert_eq!(restore_formula_text(&safe), text, "{text:?} -> {safe:?}");
+        }
+        assert_eq!(neutralize_formula("'=1"), "''=1");
+        assert_eq!(neutralize_formula("'x"), "'x");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn restoring_undoes_neutralizing(text in "['= +@\t\r\n\0x-]{0,6}|\\PC{0,12}") {
+            let safe = neutralize_formula(&text);
+            proptest::prop_assert_eq!(restore_formula_text(&safe), text.as_str());
+            let first = safe.trim_start_matches(' ').chars().next();
+            proptest::prop_assert!(first.is_none_or(|c| !FORMULA_STARTS.contains(&c)));
+        }
     }
 }
