@@ -1,6 +1,8 @@
 //! The JSON API under `/api/v1`.
 
 pub mod admin;
+pub mod import_jobs;
+pub mod imports;
 pub mod kpis;
 pub mod records;
 pub mod webhooks;

@@ -16,13 +16,15 @@ use crate::error::ApiError;
 #[folder = "assets/"]
 #[include = "app.js"]
 #[include = "app.css"]
+#[include = "import.js"]
 #[include = "node_modules/echarts/dist/echarts.min.js"]
 struct Files;
 
 /// The public names of the embedded files and their paths in the folder.
-const PUBLIC: [(&str, &str); 3] = [
+const PUBLIC: [(&str, &str); 4] = [
     ("app.js", "app.js"),
     ("app.css", "app.css"),
+    ("import.js", "import.js"),
     ("echarts.min.js", "node_modules/echarts/dist/echarts.min.js"),
 ];
 
