@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use salesboard_io::export::write_rejected;
 use salesboard_io::import::validate::FileSummary;
 use salesboard_io::import::{
-    DuplicateNote, FileKind, ImportOptions, Problem, SourceFile, Table, read_table, validate,
+    DuplicateNote, FileKind, ImportOptions, ImportOutcome, Problem, SourceFile, Table, read_table,
+    validate,
 };
 use salesboard_store::{Store, StoreError, WriteContext, WriteReport};
 use serde::Serialize;
@@ -84,6 +85,16 @@ pub enum ImportError {
         "{0}: cannot tell what this file holds; name it like orders.csv or 订单.xlsx, or pass --kind"
     )]
     UnknownKind(String),
+    /// The user's mapping names a field the kind does not have.
+    #[error("{kind} files have no field \"{field}\" (column {header})")]
+    UnknownField {
+        /// The file's header.
+        header: String,
+        /// The field asked for.
+        field: String,
+        /// The kind of file.
+        kind: &'static str,
+    },
     /// Nothing to import.
     #[error("no .csv or .xlsx files in {0}")]
     NoFiles(String),
@@ -161,27 +172,12 @@ pub async fn run_import(
         "read the files"
     );
     progress(ImportProgress::Validating { rows });
-    let options = ImportOptions {
-        timezone: settings::timezone(store).await?,
-        overrides: request.overrides.clone(),
-        skip_invalid: request.skip_invalid,
-    };
-    let known = store.known_ids().await?;
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "loaded known ids"
-    );
-    let has_customers = tables.iter().any(|(kind, _)| *kind == FileKind::Customers);
-    let identities = if has_customers {
-        store.customer_identities().await?
-    } else {
-        Vec::new()
-    };
-    let mut outcome = validate(&tables, &known, &identities, &options);
+    let outcome = check_tables(store, &tables, request).await;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "validated"
     );
+    let mut outcome = outcome?;
     // Millions of cells: free them on another thread while the database works.
     std::thread::spawn(move || drop(tables));
     if !outcome.is_clean() && !request.skip_invalid {
@@ -235,6 +231,44 @@ pub async fn run_import(
     })
 }
 
+/// Checks tables as one import against the store: the organization's time
+/// zone, the stored ids and customers. The same for an import, a dry run and
+/// a preview, so that they find the same problems.
+pub(crate) async fn check_tables(
+    store: &impl Store,
+    tables: &[(FileKind, Table)],
+    request: &ImportRequest,
+) -> Result<ImportOutcome, ImportError> {
+    let options = ImportOptions {
+        timezone: settings::timezone(store).await?,
+        overrides: request.overrides.clone(),
+        skip_invalid: request.skip_invalid,
+    };
+    let known = store.known_ids().await?;
+    let has_customers = tables.iter().any(|(kind, _)| *kind == FileKind::Customers);
+    let identities = if has_customers {
+        store.customer_identities().await?
+    } else {
+        Vec::new()
+    };
+    Ok(validate(tables, &known, &identities, &options))
+}
+
+/// Reads one file into a table and tells what kind of records it holds:
+/// the requested kind, else what its name or its headers say.
+pub(crate) fn read_source(
+    source: &SourceFile,
+    request: &ImportRequest,
+) -> Result<(FileKind, Table), ImportError> {
+    let table = read_table(source, request.sheet.as_deref())?;
+    let kind = request
+        .kind
+        .or_else(|| FileKind::from_file_name(&source.name))
+        .or_else(|| FileKind::from_headers(&table.headers))
+        .ok_or_else(|| ImportError::UnknownKind(source.name.clone()))?;
+    Ok((kind, table))
+}
+
 /// Reads every file into a table and tells what kind of records it holds.
 fn read_tables(
     files: &[PathBuf],
@@ -257,19 +291,7 @@ fn read_tables(
             path: path.clone(),
             source,
         })?;
-        let table = read_table(
-            &SourceFile {
-                name: name.clone(),
-                bytes,
-            },
-            request.sheet.as_deref(),
-        )?;
-        let kind = request
-            .kind
-            .or_else(|| FileKind::from_file_name(&name))
-            .or_else(|| FileKind::from_headers(&table.headers))
-            .ok_or(ImportError::UnknownKind(name))?;
-        tables.push((kind, table));
+        tables.push(read_source(&SourceFile { name, bytes }, request)?);
     }
     Ok(tables)
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clv;
 pub mod demo;
 pub mod import;
+pub mod import_preview;
 pub mod kpi;
 pub mod kpi_scope;
 pub mod kpi_serving;

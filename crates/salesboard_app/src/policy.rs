@@ -176,6 +176,27 @@ pub fn may_assign(scope: &RowScope, owner: Option<&str>, pool_allowed: bool) -> 
     }
 }
 
+/// Whether `actor` may see an import job (its progress, report and rejected
+/// rows) that `started_by` started: a caller who reaches all imports sees
+/// every job, anyone else only their own. A job the caller may not see
+/// answers like a missing one.
+pub fn may_see_import(actor: &Actor, started_by: &str) -> bool {
+    sees_job(
+        reach(actor.role, "imports", Action::Create),
+        &actor.user_id,
+        started_by,
+    )
+}
+
+/// Whether a caller with `reach` over imports sees a job of `started_by`.
+fn sees_job(reach: Reach, caller: &str, started_by: &str) -> bool {
+    match reach {
+        Reach::All => true,
+        Reach::Own | Reach::Team => caller == started_by,
+        Reach::Never => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,5 +269,26 @@ mod tests {
         assert!(may_assign(&scope, None, true));
         assert!(!may_assign(&scope, None, false));
         assert!(may_assign(&RowScope::All, Some("z"), false));
+    }
+
+    #[test]
+    fn an_import_job_is_seen_by_whoever_started_it_and_by_admins() {
+        let actor = |id: &str, role| Actor {
+            user_id: id.into(),
+            name: id.into(),
+            role,
+            team_id: Some("T1".into()),
+        };
+        assert!(may_see_import(&actor("boss", Role::Admin), "other-admin"));
+        assert!(may_see_import(&actor("boss", Role::Admin), "boss"));
+        // Managers and reps may not import (the table), so they see no job,
+        // not even one started under their own id.
+        assert!(!may_see_import(&actor("m", Role::Manager), "m"));
+        assert!(!may_see_import(&actor("r", Role::Rep), "r"));
+        assert!(!may_see_import(&actor("r", Role::Rep), "boss"));
+        // Should the table let others import, they would see their own jobs only.
+        assert!(sees_job(Reach::Own, "r", "r"));
+        assert!(!sees_job(Reach::Own, "r", "boss"));
+        assert!(!sees_job(Reach::Team, "m", "r"));
     }
 }

@@ -8,6 +8,8 @@
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.getAttribute("content") : "";
   }
+  // Shared with the page scripts (import.js), which run after this file.
+  window.Salesboard = { csrf: csrf };
 
   // Posts a form's fields as JSON; on success goes to `next`, else shows the
   // server's message (or `failed`, for a 401) in the error element.

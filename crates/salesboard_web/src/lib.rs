@@ -11,7 +11,6 @@ pub mod pages;
 pub mod routes;
 pub mod security;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -31,7 +30,8 @@ use tower_http::LatencyUnit;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::api::admin::{ImportJobs, MAX_UPLOAD_BYTES};
+use crate::api::import_jobs::ImportJobs;
+use crate::api::imports::MAX_UPLOAD_BYTES;
 use crate::error::ApiError;
 use crate::routes::{Endpoint, routes};
 
@@ -61,7 +61,7 @@ impl AppState {
             store,
             kpis: Arc::new(KpiCache::new()),
             limiter: Arc::new(LoginLimiter::default()),
-            imports: Arc::new(Mutex::new(HashMap::new())),
+            imports: ImportJobs::default(),
             ready: Arc::new(AtomicBool::new(false)),
             webhook_wake: Arc::new(Notify::new()),
             setup_lock: Arc::new(Mutex::new(())),
@@ -137,7 +137,7 @@ async fn no_route() -> ApiError {
 }
 
 fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
-    use api::{admin, exports, kpis, records, webhooks};
+    use api::{admin, exports, imports, kpis, records, webhooks};
     match endpoint {
         Endpoint::Health => get(health),
         Endpoint::OpenApi => get(openapi_document),
@@ -154,8 +154,10 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::KpisExport => get(exports::export_kpis),
         Endpoint::Explain => get(kpis::explain),
         Endpoint::Dashboard => get(kpis::dashboard),
-        Endpoint::ImportUpload => post(admin::upload),
-        Endpoint::ImportStatus => get(admin::status),
+        Endpoint::ImportUpload => post(imports::upload),
+        Endpoint::ImportPreview => post(imports::preview),
+        Endpoint::ImportStatus => get(imports::status),
+        Endpoint::ImportRejected => get(imports::rejected),
         Endpoint::Audit => get(admin::audit),
         Endpoint::WebhookList => get(webhooks::list),
         Endpoint::WebhookCreate => post(webhooks::create),
@@ -167,6 +169,7 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::Setup => post(auth::setup),
         Endpoint::DashboardPage => get(pages::dashboard),
         Endpoint::ExplainPage => get(pages::explain),
+        Endpoint::ImportPage => get(pages::import::page),
         Endpoint::Asset => get(pages::assets::serve),
         Endpoint::ListPage(kind) => {
             get(move |s, c, h, q| pages::records::list_page(kind, s, c, h, q))

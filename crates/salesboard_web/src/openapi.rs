@@ -401,16 +401,44 @@ fn operation(route: &Route) -> Value {
         Endpoint::ImportUpload => {
             responses.insert(
                 "202".into(),
-                json_response("started", json!({"type": "object"})),
+                json_response("started", kind_ref("ImportJob")),
+            );
+            responses.insert("413".into(), error_response("the upload is too large"));
+        }
+        Endpoint::ImportPreview => {
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "what importing the file would do",
+                    kind_ref("ImportPreview"),
+                ),
             );
             responses.insert("413".into(), error_response("the upload is too large"));
         }
         Endpoint::ImportStatus => {
             responses.insert(
                 "200".into(),
-                json_response("progress and report", json!({"type": "object"})),
+                json_response(
+                    "progress, then the report or the problems",
+                    kind_ref("ImportJob"),
+                ),
             );
-            responses.insert("404".into(), error_response("no such import"));
+            responses.insert("404".into(), error_response("no such import, or not yours"));
+        }
+        Endpoint::ImportRejected => {
+            parameters.push(query(
+                "file",
+                "which file of rejected rows (default: the first)",
+                json!({"type": "string"}),
+            ));
+            responses.insert(
+                "200".into(),
+                json!({"description": "the rejected rows with an error column (UTF-8 CSV, an attachment)", "content": {"text/csv": {"schema": {"type": "string"}}}}),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("no such import, not yours, or no rejected rows kept"),
+            );
         }
         Endpoint::WebhookList | Endpoint::WebhookDeliveries => {
             responses.insert("200".into(), json_response("the list", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}})));
@@ -446,6 +474,7 @@ fn operation(route: &Route) -> Value {
         | Endpoint::DashboardPage
         | Endpoint::ExplainPage
         | Endpoint::Asset
+        | Endpoint::ImportPage
         | Endpoint::ListPage(_)
         | Endpoint::RecordPage(_)
         | Endpoint::NewRecordPage(_)
@@ -531,10 +560,79 @@ fn finish(
         op["requestBody"] =
             json!({"required": true, "content": {"application/json": {"schema": schema}}});
     }
-    if route.endpoint == Endpoint::ImportUpload {
-        op["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}, "skip_invalid": {"type": "string", "enum": ["true", "false"]}, "dry_run": {"type": "string", "enum": ["true", "false"]}}, "required": ["file"]}}}});
+    if matches!(
+        route.endpoint,
+        Endpoint::ImportUpload | Endpoint::ImportPreview
+    ) {
+        op["requestBody"] = import_form(route.endpoint == Endpoint::ImportUpload);
     }
     op
+}
+
+/// The multipart form of an upload (with `skip_invalid` and `dry_run`) or
+/// of a preview (one file).
+fn import_form(upload: bool) -> Value {
+    let kinds: Vec<&str> = std::iter::once("")
+        .chain(FileKind::ALL.iter().map(|k| k.name()))
+        .collect();
+    let mut properties = json!({
+        "file": {"type": "string", "format": "binary", "description": "CSV (UTF-8 or GBK) or XLSX"},
+        "kind": {"type": "string", "enum": kinds, "description": "what the file holds; empty: told by its name or headers"},
+        "sheet": {"type": "string", "description": "the XLSX sheet (default: the first)"},
+        "mapping": {"type": "string", "contentMediaType": "application/json", "description": "a JSON object header → field; \"-\" leaves a column out"},
+    });
+    if upload {
+        properties["skip_invalid"] = json!({"type": "string", "enum": ["true", "false"]});
+        properties["dry_run"] = json!({"type": "string", "enum": ["true", "false"]});
+    }
+    json!({"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "properties": properties, "required": ["file"]}}}})
+}
+
+/// The schemas of import previews and jobs.
+fn import_schemas(schemas: &mut Map<String, Value>) {
+    let text_or_null = json!({"type": ["string", "null"]});
+    let problem = json!({"type": "object", "required": ["file", "line", "field", "reason"], "properties": {
+        "file": {"type": "string"}, "line": {"type": "integer", "minimum": 1},
+        "field": text_or_null, "reason": {"type": "string"}}});
+    let mut preview_problem = problem.clone();
+    preview_problem["properties"]["header"] = text_or_null.clone();
+    preview_problem["description"] = json!("field: the canonical field; header: the file's column");
+    schemas.insert("ImportPreview".into(), json!({"type": "object",
+        "required": ["file", "kind", "encoding", "columns", "fields", "rows", "total_rows", "problem_count", "problems", "warnings"],
+        "properties": {
+            "file": {"type": "string"},
+            "kind": {"type": "string"},
+            "encoding": {"type": "string", "enum": ["UTF-8", "GBK", "XLSX"]},
+            "columns": {"type": "array", "items": {"type": "object", "required": ["header", "field", "target", "required"], "properties": {
+                "header": {"type": "string"}, "field": text_or_null,
+                "target": {"type": "string", "enum": ["field", "extra", "ignored"]}, "required": {"type": "boolean"}}}},
+            "fields": {"type": "array", "items": {"type": "object", "required": ["name", "required", "label_zh", "label_en"], "properties": {
+                "name": {"type": "string"}, "required": {"type": "boolean"}, "label_zh": text_or_null, "label_en": {"type": "string"}}}},
+            "rows": {"type": "array", "maxItems": salesboard_app::import_preview::PREVIEW_ROWS, "items": {"type": "object", "required": ["line", "cells", "problems"], "properties": {
+                "line": {"type": "integer"}, "cells": {"type": "array", "items": {"type": "string"}},
+                "problems": {"type": "array", "items": {"type": "object", "required": ["field", "column", "reason"], "properties": {
+                    "field": text_or_null, "column": {"type": ["integer", "null"]}, "reason": {"type": "string"}}}}}}},
+            "total_rows": {"type": "integer"},
+            "problem_count": {"type": "integer"},
+            "problems": {"type": "array", "maxItems": salesboard_app::import_preview::PREVIEW_PROBLEMS, "items": preview_problem},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+        }}));
+    schemas.insert("ImportJob".into(), json!({"type": "object",
+        "required": ["id", "status", "step", "report", "error", "problems", "rejected", "rejected_note"],
+        "properties": {
+            "id": {"type": "string"},
+            "status": {"type": "string", "enum": ["running", "done", "failed"]},
+            "step": {"type": "object", "required": ["phase", "file", "done", "total", "percent"], "properties": {
+                "phase": {"type": "string", "enum": ["reading", "validating", "writing", "done"]},
+                "file": text_or_null, "done": {"type": "integer"}, "total": {"type": "integer"},
+                "percent": {"type": "integer", "minimum": 0, "maximum": 100}}},
+            "report": {"type": ["object", "null"], "description": "files read, records written per kind, rows set aside, warnings, duplicates"},
+            "error": text_or_null,
+            "problems": {"type": "array", "items": problem, "description": "field: the column as the file names it, with the field when they differ"},
+            "rejected": {"type": "array", "items": {"type": "object", "required": ["file", "rows", "url"], "properties": {
+                "file": {"type": "string"}, "rows": {"type": "integer"}, "url": {"type": "string"}}}},
+            "rejected_note": text_or_null,
+        }}));
 }
 
 /// The whole document.
@@ -547,6 +645,7 @@ pub fn document() -> Value {
     let mut schemas = Map::new();
     schemas.insert("Error".into(), json!({"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}));
     schemas.insert("Me".into(), json!({"type": "object", "properties": {"user_id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "team": {"type": ["string", "null"]}, "csrf_token": {"type": ["string", "null"]}}}));
+    import_schemas(&mut schemas);
     for kind in salesboard_store::records::ALL_KINDS {
         schemas.insert(kind.name.into(), record_schema(&kind, Use::Read));
         schemas.insert(

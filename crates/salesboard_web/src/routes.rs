@@ -55,8 +55,12 @@ pub enum Endpoint {
     Dashboard,
     /// Upload an import.
     ImportUpload,
+    /// Check one file as an import would, writing nothing.
+    ImportPreview,
     /// An import's progress and report.
     ImportStatus,
+    /// An import's rejected rows, as CSV.
+    ImportRejected,
     /// The audit log.
     Audit,
     /// The webhooks.
@@ -75,6 +79,8 @@ pub enum Endpoint {
     DashboardPage,
     /// A KPI's explanation page (HTML).
     ExplainPage,
+    /// The import page (HTML).
+    ImportPage,
     /// An embedded script or style sheet.
     Asset,
     /// A list of records of a kind (HTML), with search, filters and export.
@@ -99,6 +105,7 @@ impl Endpoint {
                 | Endpoint::SetupPage
                 | Endpoint::DashboardPage
                 | Endpoint::ExplainPage
+                | Endpoint::ImportPage
                 | Endpoint::Asset
                 | Endpoint::ListPage(_)
                 | Endpoint::RecordPage(_)
@@ -284,11 +291,25 @@ pub fn routes() -> Vec<Route> {
             "Upload files to import (multipart)",
         ),
         route(
+            "POST",
+            "/api/v1/imports/preview",
+            Policy("imports", Action::Create),
+            Endpoint::ImportPreview,
+            "Check one file as an import would (mapping, first rows, every problem); writes nothing",
+        ),
+        route(
             "GET",
             "/api/v1/imports/{id}",
             Policy("imports", Action::Create),
             Endpoint::ImportStatus,
-            "An import's progress and report",
+            "An import's progress and report (only its starter or an admin sees it)",
+        ),
+        route(
+            "GET",
+            "/api/v1/imports/{id}/rejected",
+            Policy("imports", Action::Create),
+            Endpoint::ImportRejected,
+            "An import's rejected rows as CSV, to fix and import again",
         ),
         route(
             "GET",
@@ -354,6 +375,13 @@ pub fn routes() -> Vec<Route> {
             SignedIn,
             Endpoint::ExplainPage,
             "How one KPI was computed (HTML)",
+        ),
+        route(
+            "GET",
+            "/import",
+            Policy("imports", Action::Create),
+            Endpoint::ImportPage,
+            "Import files: preview, mapping, progress and report (HTML)",
         ),
         route(
             "GET",

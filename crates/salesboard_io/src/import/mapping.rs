@@ -52,6 +52,16 @@ impl ColumnMapping {
             .count()
     }
 
+    /// A field as people see it in problems: the file's header, with the
+    /// field name when they differ (`数量 (quantity)`); the field alone when
+    /// no column holds it.
+    pub fn label(&self, headers: &[String], field: &str) -> String {
+        match self.column_of(field).and_then(|i| headers.get(i)) {
+            Some(header) if header != field => format!("{header} ({field})"),
+            _ => field.to_string(),
+        }
+    }
+
     /// Headers that are not canonical fields (kept as custom fields or reported).
     pub fn extra_headers(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().filter_map(|t| match t {

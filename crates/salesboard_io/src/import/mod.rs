@@ -14,7 +14,7 @@ pub mod validate;
 pub use decode::decode_text;
 pub use duplicates::{DuplicateNote, find_duplicates};
 pub use kinds::{Field, FileKind};
-pub use mapping::{ColumnMapping, map_headers};
+pub use mapping::{ColumnMapping, ColumnTarget, map_headers};
 pub use problem::Problem;
 pub use table::{Row, SourceFile, Table, TableError, read_table};
 pub use validate::{ImportOptions, ImportOutcome, RejectedRow, validate};

@@ -39,14 +39,7 @@ impl<'a> Cells<'a> {
     /// The field as people see it: the file's header, with the field name
     /// when they differ (`数量 (quantity)`).
     pub fn label(&self, field: &str) -> String {
-        match self
-            .mapping
-            .column_of(field)
-            .and_then(|i| self.headers.get(i))
-        {
-            Some(header) if header != field => format!("{header} ({field})"),
-            _ => field.to_string(),
-        }
+        self.mapping.label(self.headers, field)
     }
 
     /// Records a problem with a field.

@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod exports;
+pub mod import_jobs;
+pub mod imports;
 pub mod kpis;
 pub mod records;
 pub mod webhooks;

@@ -18,15 +18,17 @@ use crate::error::ApiError;
 #[include = "app.css"]
 #[include = "records.js"]
 #[include = "records.css"]
+#[include = "import.js"]
 #[include = "node_modules/echarts/dist/echarts.min.js"]
 struct Files;
 
 /// The public names of the embedded files and their paths in the folder.
-const PUBLIC: [(&str, &str); 5] = [
+const PUBLIC: [(&str, &str); 6] = [
     ("app.js", "app.js"),
     ("app.css", "app.css"),
     ("records.js", "records.js"),
     ("records.css", "records.css"),
+    ("import.js", "import.js"),
     ("echarts.min.js", "node_modules/echarts/dist/echarts.min.js"),
 ];
 

@@ -103,7 +103,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("kind_teams", "团队", "Teams"),
     ("pool", "公海", "Customer pool"),
     ("pipeline", "商机看板", "Pipeline"),
-    ("import", "导入", "Import"),
     ("all", "全部", "All"),
     ("search", "搜索", "Search"),
     ("search_hint", "名称、电话、邮箱…", "Name, phone, e-mail…"),
@@ -157,6 +156,121 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("lost_reason_title", "为什么输单？", "Why was it lost?"),
     ("lost_reason", "输单原因", "Lost reason"),
     ("cancel", "取消", "Cancel"),
+    // import page
+    ("import", "导入数据", "Import data"),
+    (
+        "import_intro",
+        "上传 CSV 或 Excel（XLSX）文件：先预览并核对列的对应关系，确认无误后再导入。",
+        "Upload a CSV or Excel (XLSX) file: preview it and check how its columns are read, then import.",
+    ),
+    ("import_file", "文件", "File"),
+    ("import_kind", "数据类型", "Kind of records"),
+    (
+        "import_kind_auto",
+        "按文件名或表头判断",
+        "Tell from the file name or headers",
+    ),
+    ("import_kind_users", "用户", "Users"),
+    ("import_kind_products", "产品", "Products"),
+    ("import_kind_customers", "客户", "Customers"),
+    ("import_kind_contacts", "联系人", "Contacts"),
+    ("import_kind_deals", "商机", "Deals"),
+    ("import_kind_orders", "订单", "Orders"),
+    ("import_kind_payments", "回款", "Payments"),
+    ("import_kind_activities", "跟进记录", "Follow-ups"),
+    ("import_kind_spend", "市场费用", "Marketing spend"),
+    ("import_kind_surveys", "满意度问卷", "Surveys"),
+    ("import_kind_targets", "目标", "Targets"),
+    ("import_kind_teams", "团队", "Teams"),
+    ("import_kind_order_lines", "订单明细", "Order lines"),
+    ("import_preview", "预览", "Preview"),
+    (
+        "import_choose_file",
+        "请先选择文件。",
+        "Choose a file first.",
+    ),
+    ("import_working", "处理中…", "Working…"),
+    ("import_columns", "列与字段", "Columns and fields"),
+    ("import_column", "文件中的列", "Column in the file"),
+    ("import_field", "导入为", "Imported as"),
+    ("import_extra", "自定义字段", "Custom field"),
+    ("import_ignored", "不导入", "Leave out"),
+    ("import_required", "必填", "required"),
+    ("import_rows", "前 20 行预览", "The first 20 rows"),
+    ("import_total_rows", "共 {n} 行数据", "{n} data rows"),
+    ("import_line", "行号", "Line"),
+    ("import_problems", "问题", "Problems"),
+    (
+        "import_problem_count",
+        "发现 {n} 个问题",
+        "{n} problem(s) found",
+    ),
+    (
+        "import_problems_shown",
+        "（显示前 {n} 个）",
+        "(the first {n} shown)",
+    ),
+    (
+        "import_no_problems",
+        "未发现问题，可以导入。",
+        "No problems found: ready to import.",
+    ),
+    ("import_whole_row", "整行", "whole row"),
+    ("import_line_n", "第 {n} 行", "Line {n}"),
+    ("import_notes", "提示", "Notes"),
+    (
+        "import_skip_invalid",
+        "跳过有问题的行，只导入有效的行",
+        "Skip invalid rows and import the valid ones",
+    ),
+    ("import_start", "开始导入", "Import"),
+    (
+        "import_blocked",
+        "预览中有问题：请修正文件，或勾选“跳过有问题的行”。",
+        "The preview has problems: fix the file, or tick “skip invalid rows”.",
+    ),
+    ("import_progress", "导入进度", "Progress"),
+    ("import_phase_reading", "读取文件", "Reading the file"),
+    ("import_phase_validating", "校验数据", "Checking the rows"),
+    ("import_phase_writing", "写入数据库", "Writing the records"),
+    ("import_phase_done", "完成", "Done"),
+    ("import_report", "导入报告", "Import report"),
+    ("import_done", "导入完成。", "The import is done."),
+    (
+        "import_failed",
+        "导入失败，没有写入任何数据。",
+        "The import failed; nothing was written.",
+    ),
+    ("import_written", "写入的记录", "Records written"),
+    ("import_record_kind", "类型", "Kind"),
+    ("import_created", "新增", "Created"),
+    ("import_updated", "更新", "Updated"),
+    ("import_unchanged", "未变", "Unchanged"),
+    ("import_files", "文件", "Files"),
+    ("import_rows_read", "读取行数", "Rows read"),
+    ("import_rows_accepted", "导入行数", "Rows imported"),
+    ("import_rows_rejected", "拒绝行数", "Rows rejected"),
+    (
+        "import_rejected",
+        "被拒绝的行及原因",
+        "Rejected rows and why",
+    ),
+    (
+        "import_download_rejected",
+        "下载被拒绝的行",
+        "Download the rejected rows",
+    ),
+    (
+        "import_nothing_written",
+        "没有写入任何记录。",
+        "No records were written.",
+    ),
+    ("import_again", "导入另一个文件", "Import another file"),
+    (
+        "import_forbidden",
+        "只有管理员可以导入数据。",
+        "Only admins may import data.",
+    ),
 ];
 
 impl Lang {
@@ -166,6 +280,21 @@ impl Lang {
             tracing::warn!(key, "no such UI message");
             "?"
         })
+    }
+
+    /// Every label whose key starts with `prefix`, as (key, label).
+    pub fn labels_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = (&'static str, &'static str)> {
+        let lang = *self;
+        MESSAGES
+            .iter()
+            .filter(move |(key, ..)| key.starts_with(prefix))
+            .map(move |(key, zh, en)| match lang {
+                Lang::Zh => (*key, *zh),
+                Lang::En => (*key, *en),
+            })
     }
 
     /// The label of `key`, if the catalogue has it.

@@ -1,5 +1,6 @@
 //! The HTML pages, rendered on the server from compiled-in askama templates
-//! (auto-escaped): the login form, the KPI dashboard and a KPI's explanation.
+//! (auto-escaped): the login form, the KPI dashboard, a KPI's explanation
+//! and the import page.
 //! The script is a file (`assets/app.js`), so the CSP allows no inline code.
 
 pub mod assets;
@@ -7,6 +8,7 @@ mod dashboard;
 pub mod format;
 pub mod i18n;
 pub mod records;
+pub mod import;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -112,23 +114,26 @@ impl Frame {
     }
 }
 
+/// Text percent-encoded for a URL's query or a header's `filename*`:
+/// every byte but `A-Z a-z 0-9 - _ . ~` as `%XX`.
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
 /// `a=b&c=d`, percent-encoded.
 pub(crate) fn encode_query(pairs: &[(String, String)]) -> String {
-    fn encode(text: &str) -> String {
-        let mut out = String::new();
-        for byte in text.bytes() {
-            match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    out.push(byte as char)
-                }
-                other => out.push_str(&format!("%{other:02X}")),
-            }
-        }
-        out
-    }
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

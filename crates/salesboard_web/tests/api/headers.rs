@@ -149,3 +149,57 @@ async fn exports_are_attachments_with_the_security_headers() {
         2 * (salesboard_store::records::ALL_KINDS.len() + 1)
     );
 }
+
+#[tokio::test]
+async fn a_rejected_rows_download_carries_the_security_headers() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let boundary = "HBOUNDARY";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"products.csv\"\r\n\r\n\
+         sku,name,unit_price\nP-H1,Fine,1.00\nP-H2,Bad,abc\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"skip_invalid\"\r\n\r\ntrue\r\n--{boundary}--\r\n"
+    );
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/v1/imports")
+        .header("authorization", format!("Bearer {}", app.tokens["admin"]))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, started) = app.send(request).await;
+    let id = started["id"].as_str().unwrap_or_default().to_string();
+    let mut job = started;
+    for _ in 0..200 {
+        if job["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        job = app
+            .call("GET", &format!("/api/v1/imports/{id}"), Some("admin"), None)
+            .await
+            .1;
+    }
+    let url = job["rejected"][0]["url"].as_str().unwrap_or_default();
+    assert!(url.starts_with("/api/v1/imports/"), "{job}");
+    let request = Request::builder()
+        .uri(url)
+        .header("authorization", format!("Bearer {}", app.tokens["admin"]))
+        .body(Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, headers, _) = app.send_raw(request).await;
+    assert_eq!(status.as_u16(), 200);
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    assert_eq!(get("x-content-type-options"), "nosniff");
+    assert!(get("content-security-policy").contains("object-src 'none'"));
+    assert_eq!(get("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(get("cache-control"), "no-store");
+    assert!(get("content-disposition").starts_with("attachment;"));
+}

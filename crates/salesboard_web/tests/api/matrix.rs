@@ -290,18 +290,16 @@ impl Tally {
     }
 }
 
-async fn multipart_import(app: &TestApp, actor: Option<&str>) -> (StatusCode, Value) {
+/// Posts a one-product CSV file to `path` (an import or a preview).
+async fn multipart_to(app: &TestApp, path: &str, actor: Option<&str>) -> (StatusCode, Value) {
     let boundary = "XBOUNDARYX";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"products.csv\"\r\nContent-Type: text/csv\r\n\r\nsku,name\r\nP-IMP,Imported\r\n--{boundary}--\r\n"
     );
-    let mut builder = Request::builder()
-        .method("POST")
-        .uri("/api/v1/imports")
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        );
+    let mut builder = Request::builder().method("POST").uri(path).header(
+        "content-type",
+        format!("multipart/form-data; boundary={boundary}"),
+    );
     if let Some(actor) = actor {
         builder = builder.header("authorization", format!("Bearer {}", app.tokens[actor]));
     }
@@ -465,14 +463,22 @@ async fn run_matrix(db: Db) {
                     tally.check(what(""), status, &[StatusCode::OK], &body);
                 }
                 Endpoint::ImportUpload => {
-                    let (status, body) = multipart_import(&app, Some(actor)).await;
+                    let (status, body) = multipart_to(&app, "/api/v1/imports", Some(actor)).await;
                     tally.check(what(""), status, &[StatusCode::ACCEPTED], &body);
                 }
-                Endpoint::ImportStatus => {
-                    let (status, body) = app
-                        .call("GET", "/api/v1/imports/imp-none", Some(actor), None)
-                        .await;
-                    tally.check(what(""), status, &[StatusCode::NOT_FOUND], &body);
+                Endpoint::ImportPreview => {
+                    let (status, body) =
+                        multipart_to(&app, "/api/v1/imports/preview", Some(actor)).await;
+                    tally.check(what(""), status, &[StatusCode::OK], &body);
+                }
+                Endpoint::ImportStatus | Endpoint::ImportRejected => {
+                    let path = route.path.replace("{id}", "imp-none");
+                    let (status, body) = app.call("GET", &path, Some(actor), None).await;
+                    tally.check(what("(missing)"), status, &[StatusCode::NOT_FOUND], &body);
+                }
+                Endpoint::ImportPage => {
+                    let (status, body) = app.call("GET", "/import", Some(actor), None).await;
+                    tally.check(what(""), status, &[StatusCode::OK], &body);
                 }
                 Endpoint::WebhookList => {
                     let (status, body) =
