@@ -7,8 +7,8 @@ pub mod assets;
 mod dashboard;
 pub mod format;
 pub mod i18n;
-pub mod records;
 pub mod import;
+pub mod records;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
