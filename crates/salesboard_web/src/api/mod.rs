@@ -3,4 +3,5 @@
 pub mod admin;
 pub mod kpis;
 pub mod records;
+pub mod survey_links;
 pub mod webhooks;

@@ -1,11 +1,13 @@
 //! The HTML pages, rendered on the server from compiled-in askama templates
-//! (auto-escaped): the login form, the KPI dashboard and a KPI's explanation.
+//! (auto-escaped): the login form, the KPI dashboard, a KPI's explanation
+//! and the survey page of a one-time link.
 //! The script is a file (`assets/app.js`), so the CSP allows no inline code.
 
 pub mod assets;
 mod dashboard;
 pub mod format;
 pub mod i18n;
+pub mod survey;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -1,5 +1,5 @@
 //! The API's integration tests, one binary: permissions, sessions, security
-//! headers, KPIs, pages.
+//! headers, KPIs, pages, survey links.
 
 mod common;
 mod headers;
@@ -9,4 +9,5 @@ mod matrix;
 mod pages;
 mod reliability;
 mod sessions;
+mod surveys;
 mod webhooks;
