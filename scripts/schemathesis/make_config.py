@@ -69,6 +69,7 @@ POSITIVE_DATA_ACCEPTANCE_422: dict[str, str] = {
     "PATCH /api/v1/spend/{id}": "the amount and date are validated as in an import; a required field may not be emptied",
     "POST /api/v1/users": "an e-mail address must be well formed and belong to one user; a team must be named (docs/import-format.md)",
     "PATCH /api/v1/users/{id}": "an e-mail address must be well formed and belong to one user; a name may not be emptied",
+    "POST /api/v1/survey-links": "order_id must be an order of the customer that the caller may read (docs/permissions.md)",
     "POST /api/v1/webhooks": "a webhook URL must be an http:// or https:// URL with a host",
     "POST /api/v1/imports": "the uploaded file must be a CSV or XLSX table with a file name",
     "POST /api/v1/setup": "the e-mail must be well formed and the password must meet the password policy (docs/permissions.md, README)",

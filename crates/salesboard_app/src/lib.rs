@@ -15,6 +15,7 @@ pub mod policy;
 pub mod records;
 pub mod settings;
 pub mod store;
+pub mod surveys;
 pub mod users;
 pub mod webhooks;
 

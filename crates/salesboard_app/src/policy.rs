@@ -75,7 +75,8 @@ impl Reach {
 
 /// The policy table: how far `role` reaches when it does `action` to records
 /// of the kind called `kind` (`audit` is the audit log, `settings` the
-/// organization settings, `webhooks` their configuration).
+/// organization settings, `webhooks` their configuration, `survey_links`
+/// one-time survey links for the customers in reach).
 pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
     use Action::*;
     use Reach::*;
@@ -86,6 +87,8 @@ pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
             ("users" | "teams" | "audit" | "settings" | "webhooks" | "imports", _) => Never,
             ("kpis", Read) => Team,
             ("kpis", _) => Never,
+            ("survey_links", Create) => Team,
+            ("survey_links", _) => Never,
             ("products" | "spend", _) => All,
             _ => Team,
         },
@@ -96,6 +99,7 @@ pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
             ("customers" | "contacts" | "deals" | "activities", _) => Own,
             ("orders" | "payments", Read | Create | Update) => Own,
             ("surveys", Read | Create) => Own,
+            ("survey_links", Create) => Own,
             ("targets" | "users" | "teams", Read) => Own,
             _ => Never,
         },

@@ -698,6 +698,7 @@ macro_rules! conformance_tests {
             group_totals_count_and_sum_within_the_scope
         );
         $crate::webhook_conformance_tests!($open);
+        $crate::survey_link_conformance_tests!($open);
     };
     (@each $open:expr; $($check:ident),+) => {
         $(

@@ -7,11 +7,13 @@
 
 mod auth;
 pub mod conformance;
+pub mod conformance_survey_links;
 pub mod conformance_webhooks;
 mod error;
 pub mod records;
 mod report;
 pub mod sql;
+pub mod survey_links;
 pub mod webhooks;
 
 use std::future::Future;
@@ -25,6 +27,7 @@ pub use auth::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow};
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};
 pub use sql::SqlStore;
+pub use survey_links::{SurveyLink, SurveyLinkStore};
 pub use webhooks::{AttemptOutcome, Delivery, DeliveryStatus, DueDelivery, Webhook, WebhookStore};
 
 /// Which database a store runs on.

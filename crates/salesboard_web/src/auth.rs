@@ -27,6 +27,9 @@ use crate::error::ApiError;
 /// is `Secure`, has `Path=/` and no `Domain`.
 pub const SESSION_COOKIE: &str = "__Host-salesboard_session";
 
+/// Where the survey pages are (`/s/{token}`).
+pub const SURVEY_PREFIX: &str = "/s/";
+
 /// The header a cookie-authenticated state change must carry.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -145,6 +148,14 @@ pub async fn authenticate(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
+    // Survey pages are answered by customers through the link's token, the
+    // only credential there: a session or API token a staff member's browser
+    // sends along plays no part, so there is nothing for another site to
+    // ride on. (Their form posts carry `Origin: null` anyway, as the pages
+    // send no referrer.)
+    if request.uri().path().starts_with(SURVEY_PREFIX) {
+        return next.run(request).await;
+    }
     if unsafe_method && cross_site(&headers) {
         return ApiError::forbidden("cross-site requests may not change anything").into_response();
     }

@@ -9,6 +9,7 @@ use salesboard_app::kpi::KpiError;
 use salesboard_app::kpi_serving::ServeKpiError;
 use salesboard_app::policy::Denied;
 use salesboard_app::records::RecordError;
+use salesboard_app::surveys::SurveyError;
 use serde_json::json;
 
 /// An error answered to an API client.
@@ -114,6 +115,18 @@ impl From<Denied> for ApiError {
         match denied {
             Denied::Forbidden { .. } => ApiError::forbidden(denied.to_string()),
             Denied::Store(error) => ApiError::internal(error),
+        }
+    }
+}
+
+impl From<SurveyError> for ApiError {
+    fn from(error: SurveyError) -> Self {
+        match error {
+            SurveyError::NotFound | SurveyError::Unusable => ApiError::not_found(),
+            SurveyError::Invalid { field, message } => ApiError::invalid(field, message),
+            SurveyError::Denied(denied) => denied.into(),
+            SurveyError::Record(error) => error.into(),
+            other => ApiError::internal(other),
         }
     }
 }

@@ -21,7 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, patch, post};
 use salesboard_app::AppStore;
-use salesboard_app::auth::LoginLimiter;
+use salesboard_app::auth::{AddressLimiter, LoginLimiter};
 use salesboard_app::kpi_serving::KpiCache;
 use salesboard_app::webhooks::{self, WebhookEvent};
 use serde_json::{Map, Value, json};
@@ -44,6 +44,8 @@ pub struct AppState {
     pub kpis: Arc<KpiCache>,
     /// Login attempts, per address and per account.
     pub limiter: Arc<LoginLimiter>,
+    /// Invalid survey link tokens, per address.
+    pub survey_limiter: Arc<AddressLimiter>,
     /// Imports started through the API.
     pub imports: ImportJobs,
     /// Whether start-up (migrations, the KPI engine) is done.
@@ -61,6 +63,7 @@ impl AppState {
             store,
             kpis: Arc::new(KpiCache::new()),
             limiter: Arc::new(LoginLimiter::default()),
+            survey_limiter: Arc::new(salesboard_app::surveys::invalid_token_limiter()),
             imports: ImportJobs::default(),
             ready: Arc::new(AtomicBool::new(false)),
             webhook_wake: Arc::new(Notify::new()),
@@ -137,7 +140,7 @@ async fn no_route() -> ApiError {
 }
 
 fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
-    use api::{admin, exports, imports, kpis, records, webhooks};
+    use api::{admin, exports, imports, kpis, records, survey_links, webhooks};
     match endpoint {
         Endpoint::Health => get(health),
         Endpoint::OpenApi => get(openapi_document),
@@ -164,6 +167,9 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::WebhookGet => get(webhooks::get),
         Endpoint::WebhookDelete => delete(webhooks::delete),
         Endpoint::WebhookDeliveries => get(webhooks::deliveries),
+        Endpoint::SurveyLinkCreate => post(survey_links::create),
+        Endpoint::SurveyPage => get(pages::survey::show),
+        Endpoint::SurveyAnswer => post(pages::survey::answer),
         Endpoint::LoginPage => get(pages::login),
         Endpoint::SetupPage => get(pages::setup),
         Endpoint::Setup => post(auth::setup),

@@ -469,11 +469,37 @@ fn operation(route: &Route) -> Value {
             responses.insert("204".into(), json!({"description": "deleted"}));
             responses.insert("404".into(), error_response("no such webhook"));
         }
+        Endpoint::SurveyLinkCreate => {
+            body = Some(json!({
+                "type": "object", "required": ["customer_id"], "additionalProperties": false,
+                "properties": {
+                    "customer_id": {"type": "string", "minLength": 1},
+                    "order_id": {"type": ["string", "null"]},
+                    "scale": {"type": ["integer", "null"], "enum": [5, 10, null]},
+                    "expires_in_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 90},
+                }
+            }));
+            responses.insert(
+                "201".into(),
+                json_response(
+                    "created; the token is shown this once (url is the link's path on this server)",
+                    json!({"type": "object", "required": ["url", "token", "expires_at"], "properties": {
+                        "url": {"type": "string"}, "token": {"type": "string"},
+                        "expires_at": {"type": "string", "format": "date-time"}}}),
+                ),
+            );
+            responses.insert(
+                "404".into(),
+                error_response("no such customer, or one out of reach"),
+            );
+        }
         Endpoint::LoginPage
         | Endpoint::SetupPage
         | Endpoint::DashboardPage
         | Endpoint::ExplainPage
         | Endpoint::Asset
+        | Endpoint::SurveyPage
+        | Endpoint::SurveyAnswer
         | Endpoint::ImportPage
         | Endpoint::ListPage(_)
         | Endpoint::RecordPage(_)

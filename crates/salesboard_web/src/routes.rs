@@ -73,6 +73,12 @@ pub enum Endpoint {
     WebhookDelete,
     /// A webhook's deliveries.
     WebhookDeliveries,
+    /// A new one-time survey link for a customer.
+    SurveyLinkCreate,
+    /// A survey link's form (HTML, no login: the token is the credential).
+    SurveyPage,
+    /// A survey link's answer (form post, HTML).
+    SurveyAnswer,
     /// The login page (HTML).
     LoginPage,
     /// The dashboard page (HTML); signed-out visitors go to the login page.
@@ -106,6 +112,8 @@ impl Endpoint {
                 | Endpoint::DashboardPage
                 | Endpoint::ExplainPage
                 | Endpoint::ImportPage
+                | Endpoint::SurveyPage
+                | Endpoint::SurveyAnswer
                 | Endpoint::Asset
                 | Endpoint::ListPage(_)
                 | Endpoint::RecordPage(_)
@@ -353,6 +361,13 @@ pub fn routes() -> Vec<Route> {
             Endpoint::WebhookDeliveries,
             "A webhook's deliveries, newest first",
         ),
+        route(
+            "POST",
+            "/api/v1/survey-links",
+            Policy("survey_links", Action::Create),
+            Endpoint::SurveyLinkCreate,
+            "A one-time survey link for a customer; its token is shown this once",
+        ),
     ]);
     all.extend([
         route(
@@ -403,6 +418,20 @@ pub fn routes() -> Vec<Route> {
             Policy("deals", Action::Read),
             Endpoint::PipelinePage,
             "The deals as a pipeline board (HTML)",
+        ),
+        route(
+            "GET",
+            "/s/{token}",
+            Public,
+            Endpoint::SurveyPage,
+            "A survey link's form (HTML)",
+        ),
+        route(
+            "POST",
+            "/s/{token}",
+            Public,
+            Endpoint::SurveyAnswer,
+            "A survey link's answer (form post, HTML)",
         ),
     ]);
     for kind in ALL_KINDS {

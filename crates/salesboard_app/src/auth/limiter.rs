@@ -1,11 +1,13 @@
-//! Slowing down password guessing (reliability plan row 9), in memory: at
-//! most [`IP_ATTEMPTS`] logins evaluated per client address per rolling
-//! [`IP_WINDOW_SECS`], and a back-off on an account after
+//! Slowing down guessing, in memory. [`LoginLimiter`] (reliability plan row
+//! 9): at most [`IP_ATTEMPTS`] logins evaluated per client address per
+//! rolling [`IP_WINDOW_SECS`], and a back-off on an account after
 //! [`ACCOUNT_FAILURES`] failures within [`ACCOUNT_WINDOW_SECS`] that never
 //! lasts more than [`MAX_BACKOFF_SECS`] after the last failure, so an attack
 //! cannot lock the real user out for longer than that once it stops. The
 //! back-off holds until the account has had no failure for a whole window, so
 //! a slow attack cannot wait for old failures to age out and guess in bursts.
+//! [`AddressLimiter`] is the per-address half alone, with its own budget, for
+//! other guessable secrets (survey links).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv6Addr};
@@ -33,14 +35,90 @@ pub struct Refused {
     pub retry_after_secs: u64,
 }
 
-#[derive(Debug, Default)]
+/// Per client address (IPv6 by /64): when its recent counted requests were
+/// made, at most `limit` of them within the last `window_secs`.
+#[derive(Debug)]
+struct AddressWindow {
+    limit: usize,
+    window_secs: i64,
+    times: HashMap<IpAddr, VecDeque<i64>>,
+}
+
+impl AddressWindow {
+    fn new(limit: usize, window_secs: i64) -> Self {
+        AddressWindow {
+            limit,
+            window_secs,
+            times: HashMap::new(),
+        }
+    }
+
+    /// Refused when `client` already made `limit` counted requests within
+    /// the window ending at `now`.
+    fn refused(&mut self, client: IpAddr, now: i64) -> Option<Refused> {
+        let times = self.times.get_mut(&client)?;
+        forget_before(times, now.saturating_sub(self.window_secs));
+        match times.front() {
+            Some(&first) if times.len() >= self.limit => {
+                Some(wait(first.saturating_add(self.window_secs), now))
+            }
+            _ => None,
+        }
+    }
+
+    /// Counts one request of `client` at `now`.
+    fn count(&mut self, client: IpAddr, now: i64) {
+        let times = self.times.entry(client).or_default();
+        times.push_back(now);
+        while times.len() > self.limit {
+            times.pop_front();
+        }
+    }
+
+    /// Takes back one request of `client` counted at `at`.
+    fn uncount(&mut self, client: IpAddr, at: i64) {
+        if let Some(times) = self.times.get_mut(&client) {
+            if let Some(index) = times.iter().rposition(|&t| t == at) {
+                times.remove(index);
+            }
+            if times.is_empty() {
+                self.times.remove(&client);
+            }
+        }
+    }
+
+    /// Forgets requests older than the window, then addresses without any.
+    fn forget_old(&mut self, now: i64) {
+        let oldest_kept = now.saturating_sub(self.window_secs);
+        self.times.retain(|_, times| {
+            forget_before(times, oldest_kept);
+            !times.is_empty()
+        });
+    }
+
+    fn len(&self) -> usize {
+        self.times.len()
+    }
+}
+
+#[derive(Debug)]
 struct Tables {
-    /// Per client address (IPv6 by /64): when its recent attempts began.
-    attempts: HashMap<IpAddr, VecDeque<i64>>,
+    /// Login attempts per client address.
+    attempts: AddressWindow,
     /// Per normalized e-mail: its recent failures.
     failures: HashMap<String, Failures>,
     /// When stale entries were last dropped.
     pruned_at: i64,
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Tables {
+            attempts: AddressWindow::new(IP_ATTEMPTS, IP_WINDOW_SECS),
+            failures: HashMap::new(),
+            pruned_at: 0,
+        }
+    }
 }
 
 /// One account's recent failures.
@@ -140,10 +218,7 @@ impl Tables {
             return;
         }
         self.pruned_at = now;
-        self.attempts.retain(|_, times| {
-            forget_before(times, now.saturating_sub(IP_WINDOW_SECS));
-            !times.is_empty()
-        });
+        self.attempts.forget_old(now);
         self.failures.retain(|_, failures| {
             failures.expire(now);
             !failures.recent.is_empty()
@@ -157,7 +232,7 @@ impl Tables {
                 );
             }
         }
-        shrink(&mut self.attempts, |times| times.back().copied());
+        shrink(&mut self.attempts.times, |times| times.back().copied());
         shrink(&mut self.failures, |failures| {
             failures.recent.back().copied()
         });
@@ -207,13 +282,8 @@ impl LoginLimiter {
         let mut tables = self.tables();
         tables.prune(now);
         let client = client_key(ip);
-        if let Some(times) = tables.attempts.get_mut(&client) {
-            forget_before(times, now.saturating_sub(IP_WINDOW_SECS));
-            if times.len() >= IP_ATTEMPTS
-                && let Some(&first) = times.front()
-            {
-                return Err(wait(first.saturating_add(IP_WINDOW_SECS), now));
-            }
+        if let Some(refused) = tables.attempts.refused(client, now) {
+            return Err(refused);
         }
         if let Some(failures) = tables.failures.get(account) {
             let until = failures.blocked_until();
@@ -221,11 +291,7 @@ impl LoginLimiter {
                 return Err(wait(until, now));
             }
         }
-        let times = tables.attempts.entry(client).or_default();
-        times.push_back(now);
-        if times.len() > IP_ATTEMPTS {
-            times.pop_front();
-        }
+        tables.attempts.count(client, now);
         // Counted as a failure until it proves a success, so that attempts
         // checked at the same time cannot slip past the account's limit.
         tables
@@ -255,6 +321,62 @@ impl LoginLimiter {
     pub fn remembered(&self) -> (usize, usize) {
         let tables = self.tables();
         (tables.attempts.len(), tables.failures.len())
+    }
+}
+
+/// At most `limit` counted requests per client address (IPv6 by /64) per
+/// rolling window, for secrets other than passwords (a survey link's token).
+/// A request is counted when it begins and given back when it proves not to
+/// count (the token was valid), so requests checked at the same time cannot
+/// pass the budget. Cheap to share: put it in an `Arc`.
+#[derive(Debug)]
+pub struct AddressLimiter {
+    window: Mutex<(AddressWindow, i64)>,
+}
+
+impl AddressLimiter {
+    /// A limiter allowing `limit` counted requests per address per
+    /// `window_secs`.
+    pub fn new(limit: usize, window_secs: i64) -> Self {
+        AddressLimiter {
+            window: Mutex::new((AddressWindow::new(limit, window_secs), 0)),
+        }
+    }
+
+    fn window(&self) -> std::sync::MutexGuard<'_, (AddressWindow, i64)> {
+        // As in `LoginLimiter::tables`: a poisoned lock loses counts at worst.
+        self.window
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Asks to evaluate one request from `ip` at `now`: refused when the
+    /// address has used its budget, else counted until
+    /// [`AddressLimiter::forgive`] takes it back.
+    pub fn begin(&self, ip: IpAddr, now: i64) -> Result<(), Refused> {
+        let mut guard = self.window();
+        let (window, pruned_at) = &mut *guard;
+        if now.saturating_sub(*pruned_at) >= window.window_secs || window.len() > MAX_ENTRIES {
+            *pruned_at = now;
+            window.forget_old(now);
+            shrink(&mut window.times, |times| times.back().copied());
+        }
+        let client = client_key(ip);
+        if let Some(refused) = window.refused(client, now) {
+            return Err(refused);
+        }
+        window.count(client, now);
+        Ok(())
+    }
+
+    /// The request `ip` began at `at` does not count after all.
+    pub fn forgive(&self, ip: IpAddr, at: i64) {
+        self.window().0.uncount(client_key(ip), at);
+    }
+
+    /// How many addresses are remembered (for tests and metrics).
+    pub fn remembered(&self) -> usize {
+        self.window().0.len()
     }
 }
 
@@ -440,5 +562,28 @@ mod tests {
         limiter.succeeded("x@example.com");
         assert!(limiter.begin(ip(200), "y@example.com", T0 + 700).is_ok());
         assert_eq!(limiter.remembered(), (1, 1));
+    }
+
+    #[test]
+    fn an_address_limiter_counts_only_what_is_not_forgiven() {
+        let limiter = AddressLimiter::new(3, 60);
+        for i in 0..10 {
+            assert!(limiter.begin(ip(1), T0 + i).is_ok(), "valid request {i}");
+            limiter.forgive(ip(1), T0 + i);
+        }
+        for i in 0..3 {
+            assert!(limiter.begin(ip(1), T0 + 10 + i).is_ok());
+        }
+        assert_eq!(
+            limiter.begin(ip(1), T0 + 20),
+            Err(Refused {
+                retry_after_secs: 50
+            })
+        );
+        assert!(limiter.begin(ip(2), T0 + 20).is_ok());
+        assert!(limiter.begin(ip(1), T0 + 70).is_ok());
+        assert_eq!(limiter.remembered(), 2);
+        assert!(limiter.begin(ip(3), T0 + 200).is_ok());
+        assert_eq!(limiter.remembered(), 1);
     }
 }

@@ -14,10 +14,10 @@ use salesboard_store::{AuthStore, AuthUser, SessionKind, SessionRow, Store, Stor
 use crate::users;
 
 pub use limiter::{
-    ACCOUNT_FAILURES, ACCOUNT_WINDOW_SECS, FIRST_BACKOFF_SECS, IP_ATTEMPTS, IP_WINDOW_SECS,
-    LoginLimiter, MAX_BACKOFF_SECS, Refused,
+    ACCOUNT_FAILURES, ACCOUNT_WINDOW_SECS, AddressLimiter, FIRST_BACKOFF_SECS, IP_ATTEMPTS,
+    IP_WINDOW_SECS, LoginLimiter, MAX_BACKOFF_SECS, Refused,
 };
-pub use token::{TOKEN_BYTES, new_token, token_hash};
+pub use token::{TOKEN_BYTES, new_token, token_hash, well_formed};
 
 /// Why someone could not log in or be recognised.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ mod auth;
 mod batch;
 mod read;
 mod records;
+mod survey_links;
 mod tables;
 mod webhooks;
 mod write;

@@ -49,7 +49,9 @@ pub(crate) async fn write_dataset(
     Ok(report)
 }
 
-async fn write_all(
+/// The body of [`write_dataset`] inside a transaction the caller owns (and
+/// commits), for writes that must commit with other changes.
+pub(super) async fn write_all(
     tx: &mut AnyConnection,
     backend: Backend,
     data: &Dataset,

@@ -6,4 +6,5 @@ pub mod import_jobs;
 pub mod imports;
 pub mod kpis;
 pub mod records;
+pub mod survey_links;
 pub mod webhooks;

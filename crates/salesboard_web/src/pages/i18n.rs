@@ -271,6 +271,53 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "只有管理员可以导入数据。",
         "Only admins may import data.",
     ),
+    // survey page
+    ("survey_title", "满意度调查", "Satisfaction survey"),
+    (
+        "survey_question_nps",
+        "您有多大可能向朋友或同事推荐我们？",
+        "How likely are you to recommend us to a friend or colleague?",
+    ),
+    (
+        "survey_question_csat",
+        "您对我们的服务满意吗？",
+        "How satisfied are you with our service?",
+    ),
+    ("survey_low_nps", "完全不可能", "Not at all likely"),
+    ("survey_high_nps", "非常可能", "Extremely likely"),
+    ("survey_low_csat", "非常不满意", "Very dissatisfied"),
+    ("survey_high_csat", "非常满意", "Very satisfied"),
+    (
+        "survey_comment",
+        "意见或建议（选填）",
+        "Comments (optional)",
+    ),
+    ("survey_submit", "提交", "Submit"),
+    (
+        "survey_thanks",
+        "感谢您的反馈！",
+        "Thank you for your feedback!",
+    ),
+    (
+        "survey_unusable",
+        "此问卷链接无效、已过期或已使用。",
+        "This survey link is not valid, has expired or has been used.",
+    ),
+    (
+        "survey_limited",
+        "尝试次数过多，请稍后再试。",
+        "Too many attempts: please try again later.",
+    ),
+    (
+        "survey_bad_score",
+        "请在所列分数中选择一个。",
+        "Please pick one of the scores shown.",
+    ),
+    (
+        "survey_bad_comment",
+        "意见最多 2000 字。",
+        "Comments may be at most 2000 characters.",
+    ),
 ];
 
 impl Lang {

@@ -1,6 +1,6 @@
 //! The HTML pages, rendered on the server from compiled-in askama templates
-//! (auto-escaped): the login form, the KPI dashboard, a KPI's explanation
-//! and the import page.
+//! (auto-escaped): the login form, the KPI dashboard, a KPI's explanation,
+//! the import page and the survey page of a one-time link.
 //! The script is a file (`assets/app.js`), so the CSP allows no inline code.
 
 pub mod assets;
@@ -9,6 +9,7 @@ pub mod format;
 pub mod i18n;
 pub mod import;
 pub mod records;
+pub mod survey;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

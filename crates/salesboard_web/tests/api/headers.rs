@@ -1,5 +1,5 @@
-//! Security headers on every response: every route as admin and as nobody,
-//! a missing route, an error.
+//! Security headers on every response: every route as admin and as nobody
+//! (survey pages with an unknown token), a missing route, an error.
 
 use axum::body::Body;
 use axum::http::Request;
@@ -17,7 +17,8 @@ async fn every_response_carries_the_security_headers() {
                 r.path
                     .replace("{id}", "c-repa")
                     .replace("{kpi}", "revenue")
-                    .replace("{name}", "app.js"),
+                    .replace("{name}", "app.js")
+                    .replace("{token}", &"0".repeat(64)),
             )
         })
         .collect();

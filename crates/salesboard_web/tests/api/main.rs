@@ -1,5 +1,5 @@
 //! The API's integration tests, one binary: permissions, sessions, security
-//! headers, KPIs, pages.
+//! headers, KPIs, pages, survey links.
 
 mod common;
 mod export_round_trip;
@@ -11,4 +11,5 @@ mod matrix;
 mod pages;
 mod reliability;
 mod sessions;
+mod surveys;
 mod webhooks;

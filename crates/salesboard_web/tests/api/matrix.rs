@@ -103,6 +103,15 @@ fn role_of(actor: &str) -> &'static str {
         .unwrap_or_else(|| panic!("{actor}"))
 }
 
+/// The fixture's spelling of a user id (for [`Owner::User`]).
+fn actor_static(actor: &str) -> &'static str {
+    USERS
+        .iter()
+        .find(|(id, ..)| *id == actor)
+        .map(|(id, ..)| *id)
+        .unwrap_or_else(|| panic!("{actor}"))
+}
+
 fn team_of(actor: &str) -> Option<&'static str> {
     USERS
         .iter()
@@ -498,6 +507,30 @@ async fn run_matrix(db: Db) {
                     let (status, body) = app.call(route.method, &path, Some(actor), None).await;
                     tally.check(what("(missing)"), status, &[StatusCode::NOT_FOUND], &body);
                 }
+                Endpoint::SurveyLinkCreate => {
+                    // A link for the caller's own customer, the pool's, and
+                    // the other team's (404 like a missing one unless `all`).
+                    let (_, foreign_customer, _) = foreign(actor);
+                    for (customer, owner) in [
+                        (own_customer(actor), Owner::User(actor_static(actor))),
+                        ("c-pool", Owner::Pool),
+                        (foreign_customer, Owner::User(foreign(actor).0)),
+                    ] {
+                        let (status, body) = app
+                            .call(
+                                "POST",
+                                "/api/v1/survey-links",
+                                Some(actor),
+                                Some(&json!({"customer_id": customer})),
+                            )
+                            .await;
+                        let expected = match reaches(&reach, actor, owner) {
+                            true => StatusCode::CREATED,
+                            false => StatusCode::NOT_FOUND,
+                        };
+                        tally.check(what(customer), status, &[expected], &body);
+                    }
+                }
                 Endpoint::Audit => {
                     let (status, body) = app.call("GET", "/api/v1/audit", Some(actor), None).await;
                     tally.check(what(""), status, &[StatusCode::OK], &body);
@@ -569,6 +602,8 @@ async fn run_matrix(db: Db) {
                 | Endpoint::SetupPage
                 | Endpoint::DashboardPage
                 | Endpoint::ExplainPage
+                | Endpoint::SurveyPage
+                | Endpoint::SurveyAnswer
                 | Endpoint::Asset => {
                     panic!("{} is not a policy route", route.path)
                 }

@@ -327,7 +327,11 @@ async fn get_requests_change_nothing() {
             .next()
             .unwrap_or("");
         let id = ids.get(kind).copied().unwrap_or("none");
-        let path = route.path.replace("{id}", id).replace("{kpi}", "cac");
+        let path = route
+            .path
+            .replace("{id}", id)
+            .replace("{kpi}", "cac")
+            .replace("{token}", "none");
         let query = if path.contains("kpis") || path.contains("dashboard") {
             "?period=2024"
         } else {
