@@ -8,8 +8,7 @@ mod write;
 
 use salesboard_domain::OrgTimeZone;
 use salesboard_store::records::{
-    FieldDef, FieldType, ListQuery, ORDER_LINES, ORDERS, RecordKind, RowScope, USERS, Value,
-    kind_named,
+    FieldType, ListQuery, ORDER_LINES, ORDERS, RecordKind, RowScope, USERS, kind_named,
 };
 use salesboard_store::{AuditEntry, Store, StoreError};
 use serde::Serialize;
