@@ -607,6 +607,7 @@ macro_rules! conformance_tests {
             deactivating_a_user_deletes_their_sessions
         );
         $crate::webhook_conformance_tests!($open);
+        $crate::alert_conformance_tests!($open);
     };
     (@each $open:expr; $($check:ident),+) => {
         $(
