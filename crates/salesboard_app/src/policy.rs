@@ -75,7 +75,8 @@ impl Reach {
 
 /// The policy table: how far `role` reaches when it does `action` to records
 /// of the kind called `kind` (`audit` is the audit log, `settings` the
-/// organization settings, `webhooks` their configuration).
+/// organization settings, `webhooks` their configuration, `alerts` the KPI
+/// alerts, which are about the whole company).
 pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
     use Action::*;
     use Reach::*;
@@ -86,6 +87,8 @@ pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
             ("users" | "teams" | "audit" | "settings" | "webhooks" | "imports", _) => Never,
             ("kpis", Read) => Team,
             ("kpis", _) => Never,
+            ("alerts", Read) => All,
+            ("alerts", _) => Never,
             ("products" | "spend", _) => All,
             _ => Team,
         },

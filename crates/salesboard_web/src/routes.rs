@@ -65,6 +65,8 @@ pub enum Endpoint {
     WebhookDelete,
     /// A webhook's deliveries.
     WebhookDeliveries,
+    /// The KPI alerts raised.
+    Alerts,
     /// The login page (HTML).
     LoginPage,
     /// The dashboard page (HTML); signed-out visitors go to the login page.
@@ -298,6 +300,13 @@ pub fn routes() -> Vec<Route> {
             Policy("webhooks", Action::Read),
             Endpoint::WebhookDeliveries,
             "A webhook's deliveries, newest first",
+        ),
+        route(
+            "GET",
+            "/api/v1/alerts",
+            Policy("alerts", Action::Read),
+            Endpoint::Alerts,
+            "The KPI alerts raised (a week much worse than the 4 before), newest first",
         ),
     ]);
     all.extend([
