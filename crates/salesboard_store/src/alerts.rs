@@ -49,5 +49,8 @@ pub trait AlertStore: Send + Sync {
     ) -> impl Future<Output = Result<Option<u64>, StoreError>> + Send;
 
     /// The newest `limit` alerts, newest first.
-    fn alerts(&self, limit: i64) -> impl Future<Output = Result<Vec<StoredAlert>, StoreError>> + Send;
+    fn alerts(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<StoredAlert>, StoreError>> + Send;
 }

@@ -187,7 +187,10 @@ pub fn evaluate(
     }
     let weeks = Decimal::from(BASELINE_WEEKS);
     // (value − sum / 4) / (sum / 4) × 100 compared with ± threshold, times 4 × sum > 0.
-    let scaled_change = value.checked_mul(weeks)?.checked_sub(sum)?.checked_mul(Decimal::ONE_HUNDRED)?;
+    let scaled_change = value
+        .checked_mul(weeks)?
+        .checked_sub(sum)?
+        .checked_mul(Decimal::ONE_HUNDRED)?;
     let scaled_threshold = threshold_percent.checked_mul(sum)?;
     let alert = match direction {
         Direction::HigherIsBetter => scaled_change <= -scaled_threshold,

@@ -20,7 +20,13 @@ fn weeks(values: [&str; 4]) -> [Option<Decimal>; 4] {
 }
 
 fn change(direction: Direction, value: &str, history: [&str; 4]) -> Option<(String, String)> {
-    evaluate(direction, Some(dec(value)), weeks(history), DEFAULT_DROP_PERCENT).map(|c| {
+    evaluate(
+        direction,
+        Some(dec(value)),
+        weeks(history),
+        DEFAULT_DROP_PERCENT,
+    )
+    .map(|c| {
         (
             c.baseline.normalize().to_string(),
             written_percent(c.change_percent),
@@ -128,7 +134,15 @@ fn the_threshold_is_a_setting() {
     let thousand = weeks(["1000", "1000", "1000", "1000"]);
     let half = dec("50");
     assert!(evaluate(Direction::HigherIsBetter, Some(dec("500")), thousand, half).is_some());
-    assert!(evaluate(Direction::HigherIsBetter, Some(dec("500.01")), thousand, half).is_none());
+    assert!(
+        evaluate(
+            Direction::HigherIsBetter,
+            Some(dec("500.01")),
+            thousand,
+            half
+        )
+        .is_none()
+    );
 }
 
 #[test]
@@ -136,8 +150,8 @@ fn weeks_run_monday_to_sunday_in_the_organizations_time_zone() {
     let shanghai = OrgTimeZone::default();
     // Monday 2024-03-11 00:10 in Shanghai (UTC+8) is Sunday 16:10 UTC: the
     // week of 4–10 March (ISO 2024-W10) is complete.
-    let monday = alert_weeks(shanghai, utc("2024-03-10T16:10:00Z"))
-        .unwrap_or_else(|| panic!("no weeks"));
+    let monday =
+        alert_weeks(shanghai, utc("2024-03-10T16:10:00Z")).unwrap_or_else(|| panic!("no weeks"));
     assert_eq!(monday.label, "2024-W10");
     assert_eq!(
         (monday.week.from.to_string(), monday.week.to.to_string()),
@@ -158,8 +172,8 @@ fn weeks_run_monday_to_sunday_in_the_organizations_time_zone() {
         ]
     );
     // Sunday 2024-03-10 23:30 in Shanghai: that week is still running.
-    let sunday = alert_weeks(shanghai, utc("2024-03-10T15:30:00Z"))
-        .unwrap_or_else(|| panic!("no weeks"));
+    let sunday =
+        alert_weeks(shanghai, utc("2024-03-10T15:30:00Z")).unwrap_or_else(|| panic!("no weeks"));
     assert_eq!(sunday.label, "2024-W09");
     assert_eq!(sunday.week.from.to_string(), "2024-02-26");
     // The instant of the first case is still Sunday in UTC.

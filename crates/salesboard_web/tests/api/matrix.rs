@@ -492,8 +492,12 @@ async fn run_matrix(db: Db) {
                     let (status, body) = app.call("GET", "/api/v1/alerts", Some(actor), None).await;
                     tally.check(what(""), status, &[StatusCode::OK], &body);
                     tally.cells += 1;
-                    if body["items"][0]["week"] != json!("2024-W10") || body["items"].as_array().map(Vec::len) != Some(1) {
-                        tally.failures.push(format!("{}: {body}", what("the raised alert")));
+                    if body["items"][0]["week"] != json!("2024-W10")
+                        || body["items"].as_array().map(Vec::len) != Some(1)
+                    {
+                        tally
+                            .failures
+                            .push(format!("{}: {body}", what("the raised alert")));
                     }
                 }
                 Endpoint::Health
