@@ -1,8 +1,10 @@
 //! The API's integration tests, one binary: permissions, sessions, security
 //! headers, KPIs, pages.
 
+mod alerts;
 mod common;
 mod headers;
+mod hostile_uploads;
 mod imports;
 mod kpis;
 mod matrix;
