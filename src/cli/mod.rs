@@ -1,5 +1,6 @@
 //! The subcommands and the options they share.
 
+mod alerts;
 mod bench;
 mod clv;
 mod config;
@@ -76,6 +77,9 @@ pub enum Command {
     Bench(bench::BenchCommand),
     /// Every KPI of a period (docs/kpis.md): JSON, a table or CSV.
     Kpi(kpi::KpiArgs),
+    /// KPI alerts: a week much worse than the four before.
+    #[command(subcommand)]
+    Alerts(alerts::AlertsCommand),
     /// Predictive customer lifetime value (BG/NBD + Gamma-Gamma) at a cut-off date.
     Clv(clv::ClvArgs),
     /// Run the web server (JSON API) until SIGTERM or Ctrl-C.
@@ -138,6 +142,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             bench::run(store.as_ref(), command).await
         }
         Command::Kpi(args) => kpi::run(&open(&cli.db, &cli.config).await?, args).await,
+        Command::Alerts(command) => alerts::run(&open(&cli.db, &cli.config).await?, command).await,
         Command::Clv(args) => clv::run(&open(&cli.db, &cli.config).await?, args).await,
         Command::Serve(args) => serve::run(open(&cli.db, &cli.config).await?, args).await,
         Command::Export { dir } => status::export(&open(&cli.db, &cli.config).await?, &dir).await,

@@ -47,15 +47,24 @@ pub async fn run(store: AppStore, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let address = listener.local_addr()?;
     let state = AppState::new(store.clone());
-    // Ready only once the engine is built; requests are answered meanwhile
-    // (healthz says 503 until then).
-    let warm = state.clone();
-    tokio::spawn(async move {
-        if let Err(error) = warm.warm_up().await {
-            tracing::error!(%error, "the KPI engine could not be built");
-        }
-    });
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    // Ready only once the engine is built; requests are answered meanwhile
+    // (healthz says 503 until then). KPI alerts are checked from then on.
+    let warm = state.clone();
+    let mut alerts_stopped = stop.subscribe();
+    let alerts = tokio::spawn(async move {
+        tokio::select! {
+            result = warm.warm_up() => if let Err(error) = result {
+                tracing::error!(%error, "the KPI engine could not be built");
+                return;
+            },
+            _ = alerts_stopped.changed() => return,
+        }
+        warm.run_alerts(async move {
+            let _ = alerts_stopped.changed().await;
+        })
+        .await;
+    });
     let dispatcher = state.clone();
     let webhooks = tokio::spawn(async move {
         let mut stopped = stopped;
@@ -72,6 +81,7 @@ pub async fn run(store: AppStore, args: ServeArgs) -> anyhow::Result<()> {
     })
     .await?;
     let _ = webhooks.await;
+    let _ = alerts.await;
     store.close().await;
     Ok(())
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use salesboard_io::export::write_rejected;
 use salesboard_io::import::validate::FileSummary;
 use salesboard_io::import::{
-    DuplicateNote, FileKind, ImportOptions, ImportOutcome, Problem, SourceFile, Table, read_table,
-    validate,
+    DuplicateNote, FileKind, ImportOptions, ImportOutcome, MAX_FILE_BYTES, Problem, SourceFile,
+    Table, TableError, read_table, validate,
 };
 use salesboard_store::{Store, StoreError, WriteContext, WriteReport};
 use serde::Serialize;
@@ -287,10 +287,21 @@ fn read_tables(
             index,
             total: files.len(),
         });
-        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        let io = |source| ImportError::Io {
             path: path.clone(),
             source,
-        })?;
+        };
+        // Refused from its size, before a byte of it is read into memory.
+        if std::fs::metadata(path).map_err(io)?.len() > MAX_FILE_BYTES as u64 {
+            return Err(ImportError::Table(TableError {
+                file: name,
+                reason: format!(
+                    "the file is larger than {} MiB",
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+            }));
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
         tables.push(read_source(&SourceFile { name, bytes }, request)?);
     }
     Ok(tables)

@@ -2,6 +2,7 @@
 //! opening a store from a URL, importing files, generating demo data, users
 //! and settings. No SQL here: everything goes through the `Store` trait.
 
+pub mod alerts;
 pub mod auth;
 pub mod clv;
 pub mod demo;

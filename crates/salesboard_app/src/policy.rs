@@ -76,7 +76,8 @@ impl Reach {
 /// The policy table: how far `role` reaches when it does `action` to records
 /// of the kind called `kind` (`audit` is the audit log, `settings` the
 /// organization settings, `webhooks` their configuration, `survey_links`
-/// one-time survey links for the customers in reach).
+/// one-time survey links for the customers in reach, `alerts` the KPI
+/// alerts, which are about the whole company).
 pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
     use Action::*;
     use Reach::*;
@@ -89,6 +90,8 @@ pub fn reach(role: Role, kind: &str, action: Action) -> Reach {
             ("kpis", _) => Never,
             ("survey_links", Create) => Team,
             ("survey_links", _) => Never,
+            ("alerts", Read) => All,
+            ("alerts", _) => Never,
             ("products" | "spend", _) => All,
             _ => Team,
         },

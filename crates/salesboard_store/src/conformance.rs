@@ -699,6 +699,7 @@ macro_rules! conformance_tests {
         );
         $crate::webhook_conformance_tests!($open);
         $crate::survey_link_conformance_tests!($open);
+        $crate::alert_conformance_tests!($open);
     };
     (@each $open:expr; $($check:ident),+) => {
         $(

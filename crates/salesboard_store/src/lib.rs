@@ -5,8 +5,10 @@
 //! The SQLite and PostgreSQL crates differ only in how they connect and in
 //! their migrations; the queries live here once, written in the SQL both speak.
 
+pub mod alerts;
 mod auth;
 pub mod conformance;
+pub mod conformance_alerts;
 pub mod conformance_survey_links;
 pub mod conformance_webhooks;
 mod error;
@@ -23,6 +25,7 @@ use salesboard_domain::{Dataset, StageChange};
 
 use records::{FieldDef, GroupTotal, ListQuery, RecordKind, RecordPage, RecordRow, RowScope};
 
+pub use alerts::{AlertStore, KpiAlert, StoredAlert};
 pub use auth::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow};
 pub use error::StoreError;
 pub use report::{Counts, EntityReport, WriteReport};

@@ -107,6 +107,13 @@ impl AppState {
         self.changed("imports", "record.updated", &record).await;
     }
 
+    /// Checks for KPI alerts at once and then every ten minutes, queuing their
+    /// webhooks, until `shutdown` resolves (see `salesboard_app::alerts`).
+    pub async fn run_alerts(&self, shutdown: impl std::future::Future<Output = ()>) {
+        salesboard_app::alerts::run_checks(&self.store, &self.kpis, &self.webhook_wake, shutdown)
+            .await
+    }
+
     /// Sends queued webhook deliveries until `shutdown` resolves.
     pub async fn run_webhooks(&self, shutdown: impl std::future::Future<Output = ()>) {
         match webhooks::http_client() {
@@ -140,7 +147,7 @@ async fn no_route() -> ApiError {
 }
 
 fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
-    use api::{admin, exports, imports, kpis, records, survey_links, webhooks};
+    use api::{admin, alerts, exports, imports, kpis, records, survey_links, webhooks};
     match endpoint {
         Endpoint::Health => get(health),
         Endpoint::OpenApi => get(openapi_document),
@@ -162,6 +169,7 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::ImportStatus => get(imports::status),
         Endpoint::ImportRejected => get(imports::rejected),
         Endpoint::Audit => get(admin::audit),
+        Endpoint::Alerts => get(alerts::list),
         Endpoint::WebhookList => get(webhooks::list),
         Endpoint::WebhookCreate => post(webhooks::create),
         Endpoint::WebhookGet => get(webhooks::get),

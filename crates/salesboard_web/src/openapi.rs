@@ -512,6 +512,27 @@ fn operation(route: &Route) -> Value {
                 json!({"description": "for browsers", "content": {"text/html": {}}}),
             );
         }
+        Endpoint::Alerts => {
+            parameters.push(query(
+                "limit",
+                "alerts, 1 to 1000",
+                json!({"type": "integer", "minimum": 1, "maximum": 1000}),
+            ));
+            let figure = json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$"});
+            let alert = json!({"type": "object", "properties": {
+                "kpi": {"type": "string", "enum": salesboard_app::alerts::WATCHED.map(|k| k.name)},
+                "week": {"type": "string", "pattern": "^[0-9]{4}-W[0-9]{2}$"},
+                "value": figure, "baseline": figure, "change_percent": figure,
+                "raised_at": {"type": "integer", "description": "seconds since the epoch"},
+            }});
+            responses.insert(
+                "200".into(),
+                json_response(
+                    "the alerts",
+                    json!({"type": "object", "properties": {"items": {"type": "array", "items": alert}}}),
+                ),
+            );
+        }
         Endpoint::Audit => {
             parameters.push(query(
                 "limit",

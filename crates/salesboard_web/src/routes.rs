@@ -79,6 +79,8 @@ pub enum Endpoint {
     SurveyPage,
     /// A survey link's answer (form post, HTML).
     SurveyAnswer,
+    /// The KPI alerts raised.
+    Alerts,
     /// The login page (HTML).
     LoginPage,
     /// The dashboard page (HTML); signed-out visitors go to the login page.
@@ -367,6 +369,13 @@ pub fn routes() -> Vec<Route> {
             Policy("survey_links", Action::Create),
             Endpoint::SurveyLinkCreate,
             "A one-time survey link for a customer; its token is shown this once",
+        ),
+        route(
+            "GET",
+            "/api/v1/alerts",
+            Policy("alerts", Action::Read),
+            Endpoint::Alerts,
+            "The KPI alerts raised (a week much worse than the 4 before), newest first",
         ),
     ]);
     all.extend([

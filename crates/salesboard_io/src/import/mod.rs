@@ -10,11 +10,13 @@ mod problem;
 mod records;
 mod table;
 pub mod validate;
+mod xlsx;
 
 pub use decode::decode_text;
 pub use duplicates::{DuplicateNote, find_duplicates};
 pub use kinds::{Field, FileKind};
 pub use mapping::{ColumnMapping, ColumnTarget, map_headers};
 pub use problem::Problem;
-pub use table::{Row, SourceFile, Table, TableError, read_table};
+pub use table::{MAX_FILE_BYTES, Row, SourceFile, Table, TableError, read_table};
 pub use validate::{ImportOptions, ImportOutcome, RejectedRow, validate};
+pub use xlsx::{MAX_XLSX_CELLS, MAX_XLSX_ENTRIES, MAX_XLSX_UNPACKED_BYTES};

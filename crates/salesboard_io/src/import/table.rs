@@ -1,11 +1,8 @@
 //! Reading a CSV or XLSX file into a table of text cells, each row with the
 //! line (or sheet row) number people see in their editor.
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader};
-
 use super::decode::decode_text;
+use super::xlsx::read_xlsx;
 
 /// A file handed to the importer.
 #[derive(Debug, Clone)]
@@ -52,6 +49,12 @@ pub struct TableError {
 /// The largest file read (CSV or XLSX), in bytes.
 pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
 
+/// How every ZIP archive, and so every XLSX file, begins.
+const ZIP_SIGNATURE: &[u8] = b"PK\x03\x04";
+
+/// How much of a file is looked at to tell text from binary.
+const TEXT_SNIFF_BYTES: usize = 8192;
+
 /// Reads CSV or XLSX (by content: XLSX files are ZIP archives), taking the
 /// named sheet or the first one.
 pub fn read_table(file: &SourceFile, sheet: Option<&str>) -> Result<Table, TableError> {
@@ -65,7 +68,20 @@ pub fn read_table(file: &SourceFile, sheet: Option<&str>) -> Result<Table, Table
             MAX_FILE_BYTES / 1024 / 1024
         )));
     }
-    let table = if file.bytes.starts_with(b"PK\x03\x04") {
+    let is_zip = file.bytes.starts_with(ZIP_SIGNATURE);
+    let named_xlsx = file.name.to_lowercase().ends_with(".xlsx");
+    if named_xlsx && !is_zip {
+        return Err(fail(
+            "not an XLSX file: it does not begin with the ZIP signature \"PK\"".into(),
+        ));
+    }
+    if !is_zip && file.bytes.iter().take(TEXT_SNIFF_BYTES).any(|b| *b == 0) {
+        return Err(fail(
+            "not a text file (it holds NUL bytes): save it as CSV in UTF-8 or GBK, or as XLSX"
+                .into(),
+        ));
+    }
+    let table = if is_zip {
         read_xlsx(file, sheet).map_err(fail)?
     } else {
         read_csv(file).map_err(fail)?
@@ -126,7 +142,12 @@ fn read_csv(file: &SourceFile) -> Result<Table, String> {
     })
 }
 
-fn push_row(rows: &mut Vec<Row>, line: usize, mut cells: csv::StringRecord, width: usize) {
+pub(super) fn push_row(
+    rows: &mut Vec<Row>,
+    line: usize,
+    mut cells: csv::StringRecord,
+    width: usize,
+) {
     if cells.iter().all(|c| c.trim().is_empty()) {
         return;
     }
@@ -136,105 +157,11 @@ fn push_row(rows: &mut Vec<Row>, line: usize, mut cells: csv::StringRecord, widt
     rows.push(Row { line, cells });
 }
 
-/// The most an XLSX file may hold once unpacked, in bytes.
-pub const MAX_XLSX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
-
-/// The most entries an XLSX archive may have.
-pub const MAX_XLSX_ENTRIES: usize = 10_000;
-
-/// Checks an XLSX archive from its directory, before anything is inflated:
-/// not too many entries, not too large unpacked (a zip bomb), no symlinks.
-fn check_archive(bytes: &[u8]) -> Result<(), String> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable XLSX file: {e}"))?;
-    if archive.len() > MAX_XLSX_ENTRIES {
-        return Err(format!(
-            "not a spreadsheet: the archive has {} entries (at most {MAX_XLSX_ENTRIES})",
-            archive.len()
-        ));
-    }
-    let mut unpacked: u64 = 0;
-    for index in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(index)
-            .map_err(|e| format!("not a readable XLSX file: {e}"))?;
-        if entry.is_symlink() {
-            return Err(format!(
-                "not a spreadsheet: {} is a symbolic link",
-                entry.name().unwrap_or_default()
-            ));
-        }
-        unpacked = unpacked.saturating_add(entry.size());
-    }
-    if unpacked > MAX_XLSX_UNPACKED_BYTES {
-        return Err(format!(
-            "the spreadsheet unpacks to {} MiB, more than {} MiB",
-            unpacked / 1024 / 1024,
-            MAX_XLSX_UNPACKED_BYTES / 1024 / 1024
-        ));
-    }
-    Ok(())
-}
-
-fn read_xlsx(file: &SourceFile, sheet: Option<&str>) -> Result<Table, String> {
-    check_archive(&file.bytes)?;
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(file.bytes.as_slice()))
-        .map_err(|e| format!("not a readable spreadsheet: {e}"))?;
-    let names = workbook.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.as_str() == wanted)
-            .cloned()
-            .ok_or_else(|| format!("no sheet \"{wanted}\" (sheets: {})", names.join(", ")))?,
-        None => names.first().cloned().ok_or("the workbook has no sheet")?,
-    };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| format!("sheet \"{name}\": {e}"))?;
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let mut headers = Vec::new();
-    let mut rows = Vec::new();
-    for (index, cells) in range.rows().enumerate() {
-        let texts: csv::StringRecord = cells.iter().map(cell_text).collect();
-        if index == 0 {
-            headers = texts.iter().map(|h| h.trim().to_string()).collect();
-            continue;
-        }
-        push_row(&mut rows, first_row + index + 1, texts, headers.len());
-    }
-    Ok(Table {
-        file: file.name.clone(),
-        encoding: "XLSX",
-        headers,
-        rows,
-    })
-}
-
-/// A spreadsheet cell as the text a person would have typed.
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.clone(),
-        Data::Int(number) => number.to_string(),
-        Data::Float(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
-            format!("{number:.0}")
-        }
-        Data::Float(number) => number.to_string(),
-        Data::Bool(value) => value.to_string(),
-        Data::DateTime(when) => match when.as_datetime() {
-            Some(at) if at.time() == chrono::NaiveTime::MIN => at.format("%Y-%m-%d").to_string(),
-            Some(at) => at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            None => when.as_f64().to_string(),
-        },
-        Data::Error(error) => format!("#{error:?}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
+    use std::io::{Cursor, Write};
 
+    use super::super::xlsx::MAX_XLSX_ENTRIES;
     use super::*;
 
     /// A zip archive with the given entries (name, content), deflated.

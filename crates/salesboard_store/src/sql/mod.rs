@@ -3,6 +3,7 @@
 //! placeholders, which both databases accept; values are always bound, never
 //! spliced into the text.
 
+mod alerts;
 mod auth;
 mod batch;
 mod read;

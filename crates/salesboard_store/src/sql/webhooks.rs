@@ -69,6 +69,43 @@ fn delivery(row: &AnyRow) -> Result<Delivery, StoreError> {
     })
 }
 
+/// Enqueues a pending delivery of `payload`, due at `now`, for every active
+/// webhook subscribed to `event`, inside the caller's transaction; says how
+/// many were enqueued.
+pub(crate) async fn enqueue_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    event: &str,
+    payload: &str,
+    now: i64,
+) -> Result<u64, StoreError> {
+    let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE active = TRUE ORDER BY id");
+    // Safe: the statement is made of constants only.
+    let webhooks: Vec<Webhook> = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(webhook)
+        .collect::<Result<_, _>>()?;
+    let mut enqueued = 0;
+    for hook in webhooks.iter().filter(|w| w.wants(event)) {
+        enqueued += sqlx::query(
+            "INSERT INTO webhook_deliveries \
+             (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
+             VALUES ($1, $2, $3, 'pending', 0, $4, $5)",
+        )
+        .bind(&hook.id)
+        .bind(event)
+        .bind(payload)
+        .bind(now)
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::classify)?
+        .rows_affected();
+    }
+    Ok(enqueued)
+}
+
 impl WebhookStore for SqlStore {
     async fn create_webhook(&self, webhook: &Webhook) -> Result<(), StoreError> {
         let events = join_events(&webhook.events)?;
@@ -134,31 +171,7 @@ impl WebhookStore for SqlStore {
         now: i64,
     ) -> Result<u64, StoreError> {
         let mut tx = super::begin_write(&self.pool).await?;
-        let sql = format!("SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE active = TRUE ORDER BY id");
-        // Safe: the statement is made of constants only.
-        let webhooks: Vec<Webhook> = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(webhook)
-            .collect::<Result<_, _>>()?;
-        let mut enqueued = 0;
-        for hook in webhooks.iter().filter(|w| w.wants(event)) {
-            enqueued += sqlx::query(
-                "INSERT INTO webhook_deliveries \
-                 (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
-                 VALUES ($1, $2, $3, 'pending', 0, $4, $5)",
-            )
-            .bind(&hook.id)
-            .bind(event)
-            .bind(payload)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::classify)?
-            .rows_affected();
-        }
+        let enqueued = enqueue_in(&mut tx, event, payload, now).await?;
         tx.commit().await?;
         Ok(enqueued)
     }

@@ -13,14 +13,9 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
 
-/// `GET /api/v1/audit?limit=N`: who changed what, newest first.
-#[tracing::instrument(skip_all)]
-pub async fn audit(
-    State(app): State<AppState>,
-    caller: Caller,
-    Query(query): Query<HashMap<String, String>>,
-) -> Result<Response, ApiError> {
-    policy::scope_named(&app.store, &caller.actor, "audit", Action::Read).await?;
+/// The query of a route whose only parameter is `limit` (1 to 1000, default
+/// 100): the limit, or the parameter at fault.
+pub(crate) fn limit_only(query: &HashMap<String, String>) -> Result<i64, ApiError> {
     let limit = match query.get("limit") {
         None => 100,
         Some(text) => text
@@ -35,6 +30,18 @@ pub async fn audit(
             "is not a parameter of this route",
         ));
     }
+    Ok(limit)
+}
+
+/// `GET /api/v1/audit?limit=N`: who changed what, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn audit(
+    State(app): State<AppState>,
+    caller: Caller,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    policy::scope_named(&app.store, &caller.actor, "audit", Action::Read).await?;
+    let limit = limit_only(&query)?;
     let entries = app
         .store
         .audit_log(limit)

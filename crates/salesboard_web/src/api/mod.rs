@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 pub mod admin;
+pub mod alerts;
 pub mod exports;
 pub mod import_jobs;
 pub mod imports;

@@ -1,10 +1,12 @@
 //! The API's integration tests, one binary: permissions, sessions, security
 //! headers, KPIs, pages, survey links.
 
+mod alerts;
 mod common;
 mod export_round_trip;
 mod exports;
 mod headers;
+mod hostile_uploads;
 mod imports;
 mod kpis;
 mod matrix;

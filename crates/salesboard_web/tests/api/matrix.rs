@@ -320,9 +320,25 @@ async fn multipart_to(app: &TestApp, path: &str, actor: Option<&str>) -> (Status
     .await
 }
 
+/// One KPI alert, as the background check would raise it.
+async fn raise_an_alert(app: &TestApp) {
+    let alert = salesboard_store::KpiAlert {
+        kpi: "revenue".into(),
+        week: "2024-W10".into(),
+        value: "500.00".into(),
+        baseline: "1000.00".into(),
+        change_percent: "-50.00".into(),
+        raised_at: 1_710_118_800,
+    };
+    salesboard_store::AlertStore::raise_alert(&app.state.store, &alert, "{}")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
 async fn run_matrix(db: Db) {
     let table = documented();
     let app = TestApp::spawn(db).await;
+    raise_an_alert(&app).await;
     let mut tally = Tally::default();
     let mut exercised = HashSet::new();
     for route in routes() {
@@ -591,6 +607,19 @@ async fn run_matrix(db: Db) {
                 Endpoint::NewRecordPage(kind) => {
                     let (status, _) = app.page(&format!("/{kind}/new"), Some(actor)).await;
                     tally.check(what(""), status, &[StatusCode::OK], &Value::Null);
+                }
+                Endpoint::Alerts => {
+                    // Alerts are the company's: whoever reads them reads all.
+                    let (status, body) = app.call("GET", "/api/v1/alerts", Some(actor), None).await;
+                    tally.check(what(""), status, &[StatusCode::OK], &body);
+                    tally.cells += 1;
+                    if body["items"][0]["week"] != json!("2024-W10")
+                        || body["items"].as_array().map(Vec::len) != Some(1)
+                    {
+                        tally
+                            .failures
+                            .push(format!("{}: {body}", what("the raised alert")));
+                    }
                 }
                 Endpoint::Health
                 | Endpoint::OpenApi
