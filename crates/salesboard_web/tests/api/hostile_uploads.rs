@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
-use salesboard_web::api::admin::MAX_UPLOAD_BYTES;
+use salesboard_web::api::imports::MAX_UPLOAD_BYTES;
 use serde_json::Value;
 
 use crate::common::{Db, TestApp};
