@@ -7,6 +7,7 @@ pub mod clv;
 pub mod demo;
 pub mod import;
 pub mod kpi;
+pub mod kpi_board;
 pub mod kpi_scope;
 pub mod kpi_serving;
 pub mod policy;

@@ -18,15 +18,22 @@ use crate::error::ApiError;
 pub const MAX_PERIOD_DAYS: i64 = 3_660;
 
 /// The period, grouping and filters of a KPI request.
-struct KpiQuery {
-    period: Period,
-    by: Option<Dimension>,
-    filters: Vec<(Dimension, String)>,
-    channel: Option<String>,
-    rep: Option<String>,
+pub(crate) struct KpiQuery {
+    /// `period=`, or `from=` and `to=` (exclusive).
+    pub period: Period,
+    /// `by=`.
+    pub by: Option<Dimension>,
+    /// Every `filter=DIM=VALUE`, in order.
+    pub filters: Vec<(Dimension, String)>,
+    /// `channel=` of `cac_by_channel`.
+    pub channel: Option<String>,
+    /// `rep=` of a `rep.*` KPI.
+    pub rep: Option<String>,
 }
 
-fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiError> {
+/// Reads a KPI request's parameters (the API's, the dashboard's and the
+/// explanation page's one parser); anything else is refused.
+pub(crate) fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiError> {
     let mut period = None;
     let mut from = None;
     let mut to = None;
