@@ -77,6 +77,7 @@ async function chartsWithData(page) {
 async function clickPoint(page, id, index) {
   const at = await page.evaluate(([id, index]) => {
     const el = document.getElementById(id);
+    el.scrollIntoView({ block: "center" });
     const chart = echarts.getInstanceByDom(el);
     const option = chart.getOption();
     const value = option.series[0].data[index];
@@ -117,9 +118,9 @@ try {
   check(["chart-trend", "chart-funnel", "chart-channels", "chart-segments", "chart-top-products", "chart-slow-products", "chart-cycle", "chart-csat"].every((id) => ids.includes(id)), `the charts are there (${ids.join(", ")})`);
   const tools = await page.evaluate(() => {
     const option = echarts.getInstanceByDom(document.getElementById("chart-trend")).getOption();
-    return { save: !!option.toolbox[0].feature.saveAsImage, zoom: (option.dataZoom || []).length, legend: option.legend[0].data.length, series: option.series.length };
+    return { save: !!option.toolbox[0].feature.saveAsImage, zoom: (option.dataZoom || []).length, legend: (option.legend || []).length, series: option.series.length };
   });
-  check(tools.save && tools.series === 2, `the trend has this year, last year and save-as-image (${JSON.stringify(tools)})`);
+  check(tools.save && tools.series === 2 && tools.legend === 1, `the trend has this year, last year, a legend and save-as-image (${JSON.stringify(tools)})`);
   for (let i = 1; i <= 4; i++) {
     const card = await page.$(`.kpi:nth-child(${i}) .spark polyline`);
     check(card !== null, `card ${i} has a sparkline`);
@@ -176,12 +177,12 @@ try {
   check(page.url().includes("filter=product%3D"), `a click on the top product opens ${page.url()}`);
   await page.goBack();
 
-  // A rep's name opens their records.
+  // A rep's name opens their records (the records pages are not in this
+  // branch: the test answers /customers itself, for the rest of the run).
   const rep = await page.getAttribute("#leaderboard a.rep", "href");
   await page.route("**/customers?**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>customers</title>" }));
   await Promise.all([page.waitForURL(/\/customers\?owner=/), page.click("#leaderboard a.rep")]);
   check(new URL(page.url()).pathname === "/customers" && rep.startsWith("/customers?owner="), `a click on a rep opens ${page.url()}`);
-  await page.unroute("**/customers?**");
   await page.goto(`${base}/?period=${year}-Q1`);
 
   await Promise.all([page.waitForURL(/lang=en/), page.click("#lang-switch")]);

@@ -105,7 +105,7 @@
     var s = spec.series[0];
     var fmt = formatter(s.unit, lang);
     var pie = spec.kind === "pie";
-    base.tooltip = { trigger: "item", valueFormatter: fmt };
+    base.tooltip = { trigger: "item", valueFormatter: fmt, renderMode: "richText" };
     base.legend = pie ? { bottom: 0, type: "scroll" } : undefined;
     base.series = [{
       type: spec.kind,
@@ -114,7 +114,7 @@
       radius: pie ? ["38%", "66%"] : undefined,
       sort: "none",
       label: pie
-        ? { formatter: function (p) { return p.name + "\n" + fmt(p.value) + " (" + p.percent + "%)"; } }
+        ? { formatter: "{d}%" }
         : { show: true, position: "inside", formatter: function (p) { return p.name + " " + fmt(p.value); } },
       data: spec.categories.map(function (name, i) { return { name: name, value: s.data[i] }; }),
     }];
@@ -135,16 +135,19 @@
     spec.series.forEach(function (s) {
       if (!axes[s.axis]) {
         axes[s.axis] = {
-          type: "value", name: spec.series.length > 1 ? s.name : undefined, nameTextStyle: { align: s.axis ? "right" : "left" },
+          type: "value", name: undefined, nameTextStyle: { align: s.axis ? "right" : "left" },
           axisLabel: { formatter: compact(s.unit, lang) }, splitLine: { show: s.axis === 0 },
         };
       }
     });
+    // Two value axes: each names its series.
+    if (axes.length > 1) axes.forEach(function (axis, i) { axis.name = spec.series.filter(function (s) { return s.axis === i; })[0].name; });
     var categoryAxis = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true }, inverse: horizontal };
     var many = spec.series.length > 1;
-    base.tooltip = { trigger: "axis", axisPointer: { type: spec.kind === "line" ? "line" : "shadow" } };
-    base.legend = many ? { top: 24, left: 0 } : undefined;
-    base.grid = { left: 8, right: 16, top: many ? 76 : 48, bottom: spec.zoom ? 44 : 8, containLabel: true };
+    // Tooltips drawn on the canvas: HTML ones carry inline styles, which the CSP forbids.
+    base.tooltip = { trigger: "axis", renderMode: "richText", axisPointer: { type: spec.kind === "line" ? "line" : "shadow" } };
+    base.legend = many ? { top: 30, left: 0 } : undefined;
+    base.grid = { left: 8, right: 16, top: many ? (axes.length > 1 ? 92 : 70) : 48, bottom: spec.zoom ? 44 : 8, containLabel: true };
     base.xAxis = horizontal ? axes : categoryAxis;
     base.yAxis = horizontal ? categoryAxis : axes;
     if (spec.zoom) {
@@ -157,7 +160,7 @@
         name: s.name,
         data: s.data,
         yAxisIndex: horizontal ? undefined : s.axis,
-        smooth: line,
+        smooth: line ? 0.2 : false,
         symbolSize: 6,
         connectNulls: false,
         barMaxWidth: 28,
