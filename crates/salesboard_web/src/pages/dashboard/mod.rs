@@ -78,6 +78,9 @@ fn choices(items: Vec<(String, String)>, selected: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// A select box's `(value, label)` pairs.
+type Items = Vec<(String, String)>;
+
 /// The filters' select boxes, from what the caller may read; the first
 /// choice of each (an empty value) is "all".
 fn filter_boxes(all: &Choices, chosen: &[(Dimension, String)], lang: Lang) -> Vec<FilterBox> {
@@ -87,7 +90,7 @@ fn filter_boxes(all: &Choices, chosen: &[(Dimension, String)], lang: Lang) -> Ve
         .iter()
         .map(|p| (p.id.clone(), p.name.clone()))
         .collect();
-    let boxes: [(Dimension, &str, Vec<(String, String)>); 5] = [
+    let boxes: [(Dimension, &str, Items); 5] = [
         (Dimension::Team, "team", plain(&all.teams)),
         (Dimension::Rep, "rep", people),
         (Dimension::Channel, "channel", plain(&all.channels)),
