@@ -1,7 +1,9 @@
 // Drives Debian's Chromium (headless) against a running Salesboard: log in,
-// the revenue card against the API, six charts with data, the period picker,
-// the language switch, the explanation page, screenshots on a desktop and a
-// 390 px phone, and no request leaving 127.0.0.1. Exits non-zero on failure.
+// the revenue card against the API, eight charts with data, the period
+// picker (quarter, custom range), a filter, the comparison, clicks through a
+// chart point and a rep, the language switch, the explanation page,
+// screenshots on a desktop and a 390 px phone in both languages, and no
+// request leaving 127.0.0.1. Exits non-zero on failure.
 //
 // Environment: SALESBOARD_URL (http://127.0.0.1:PORT), SALESBOARD_EMAIL,
 // SALESBOARD_PASSWORD, SCREENSHOTS (a directory), CHROMIUM (/usr/bin/chromium).
@@ -57,7 +59,7 @@ async function api(page, path) {
 }
 
 async function chartsWithData(page) {
-  await page.waitForFunction(() => typeof echarts !== "undefined" && document.querySelectorAll(".chart canvas").length >= 6, null, { timeout: 15000 });
+  await page.waitForFunction(() => typeof echarts !== "undefined" && document.querySelectorAll(".chart canvas").length >= 8, null, { timeout: 15000 });
   return page.evaluate(() => {
     let n = 0;
     document.querySelectorAll(".chart").forEach((el) => {
@@ -65,9 +67,32 @@ async function chartsWithData(page) {
       const series = chart && chart.getOption().series;
       const data = series && series[0] && series[0].data;
       if (data && data.length > 0 && data.some((v) => (v && typeof v === "object" ? v.value : v) != null)) n += 1;
+      else console.log(`     chart ${el.id} has no data`);
     });
     return n;
   });
+}
+
+// Clicks the data point `index` of a chart's first series where it is drawn.
+async function clickPoint(page, id, index) {
+  const at = await page.evaluate(([id, index]) => {
+    const el = document.getElementById(id);
+    el.scrollIntoView({ block: "center" });
+    const chart = echarts.getInstanceByDom(el);
+    const option = chart.getOption();
+    const value = option.series[0].data[index];
+    const horizontal = option.yAxis[0].type === "category";
+    const point = horizontal ? [value / 2, index] : [index, option.series[0].type === "bar" ? value / 2 : value];
+    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, point);
+    const box = el.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y, value };
+  }, [id, index]);
+  await page.mouse.click(at.x, at.y);
+  return at.value;
+}
+
+async function changeText(page, kpi) {
+  return (await page.textContent(`#kpi-${kpi} .change`)).replace(/\s+/g, " ").trim();
 }
 
 try {
@@ -88,15 +113,77 @@ try {
   check(decimal(revenue) === kpis.revenue, `revenue card ${revenue} equals /api/v1/kpis?period=${year} revenue ${kpis.revenue}`);
   check((await cardText(page, "revenue", "label")) === "销售额", "the browser's zh-CN gives 销售额");
   const charts = await chartsWithData(page);
-  check(charts >= 6, `${charts} charts rendered with data (at least 6)`);
-  await page.screenshot({ path: `${shots}/dashboard-desktop-zh.png`, fullPage: true });
+  check(charts >= 8, `${charts} charts rendered with data (at least 8)`);
+  const ids = await page.evaluate(() => [...document.querySelectorAll(".chart")].map((el) => el.id));
+  check(["chart-trend", "chart-funnel", "chart-channels", "chart-segments", "chart-top-products", "chart-slow-products", "chart-cycle", "chart-csat"].every((id) => ids.includes(id)), `the charts are there (${ids.join(", ")})`);
+  const tools = await page.evaluate(() => {
+    const option = echarts.getInstanceByDom(document.getElementById("chart-trend")).getOption();
+    return { save: !!option.toolbox[0].feature.saveAsImage, zoom: (option.dataZoom || []).length, legend: (option.legend || []).length, series: option.series.length };
+  });
+  check(tools.save && tools.series === 2 && tools.legend === 1, `the trend has this year, last year, a legend and save-as-image (${JSON.stringify(tools)})`);
+  for (let i = 1; i <= 4; i++) {
+    const card = await page.$(`.kpi:nth-child(${i}) .spark polyline`);
+    check(card !== null, `card ${i} has a sparkline`);
+  }
+  await page.screenshot({ path: `${shots}/dashboard-desktop.png`, fullPage: true });
 
   await Promise.all([page.waitForURL(/part=Q1/), page.selectOption("#period-part", "Q1")]);
   const q1 = await cardText(page, "revenue", "value");
   const q1Kpis = await api(page, `/api/v1/kpis?period=${year}-Q1`);
   check(q1 !== revenue, `changing the period changes the revenue (${revenue} → ${q1})`);
   check(decimal(q1) === q1Kpis.revenue, `Q1 revenue card ${q1} equals the API's ${q1Kpis.revenue}`);
-  check((await chartsWithData(page)) >= 6, "the charts render for the quarter");
+  check((await chartsWithData(page)) >= 8, "the charts render for the quarter");
+
+  // Compared with the same quarter last year: the change under the card moves.
+  const previousChange = await changeText(page, "revenue");
+  await Promise.all([page.waitForURL(/compare=last_year/), page.selectOption("#period-compare", "last_year")]);
+  const yearChange = await changeText(page, "revenue");
+  const lastYearQ1 = await api(page, `/api/v1/kpis?period=${Number(year) - 1}-Q1`);
+  check(yearChange !== previousChange, `compare = last year changes the card's change (${previousChange} → ${yearChange})`);
+  const expected = (Number(q1Kpis.revenue) - Number(lastYearQ1.revenue)) / Math.abs(Number(lastYearQ1.revenue)) * 100;
+  check(yearChange.includes(`${Math.abs(expected).toFixed(1)}%`) && yearChange.startsWith(expected >= 0 ? "↑" : "↓"), `the change is ${expected.toFixed(1)}% over ${year - 1}-Q1 (${yearChange})`);
+
+  // A custom range of days, the last day included.
+  await page.selectOption("#period-part", "custom");
+  check(await page.isVisible("#period-start"), "choosing a custom range shows its dates");
+  await page.fill("#period-start", `${year}-02-10`);
+  await page.fill("#period-end", `${year}-05-19`);
+  await Promise.all([page.waitForURL(/part=custom/), page.click("#period-show")]);
+  const custom = await cardText(page, "revenue", "value");
+  const customKpis = await api(page, `/api/v1/kpis?from=${year}-02-10&to=${year}-05-20`);
+  check(decimal(custom) === customKpis.revenue, `custom range revenue ${custom} equals the API's ${customKpis.revenue}`);
+  check((await page.textContent("#period-label")).includes(`${year}-02-10`), "the custom range is named on the page");
+
+  // A filter: the first channel.
+  await page.goto(`${base}/?period=${year}`);
+  const channel = await page.evaluate(() => document.querySelector("#filter-channel option:nth-child(2)").value);
+  await Promise.all([page.waitForURL(/filter=channel/), page.selectOption("#filter-channel", channel)]);
+  const filtered = await cardText(page, "revenue", "value");
+  const filteredKpis = await api(page, `/api/v1/kpis?period=${year}&filter=${encodeURIComponent(channel)}`);
+  check(decimal(filtered) === filteredKpis.revenue && filteredKpis.revenue !== kpis.revenue, `filter ${channel}: revenue ${filtered} equals the API's ${filteredKpis.revenue} (all: ${kpis.revenue})`);
+  check((await chartsWithData(page)) >= 8, "the charts render with a filter");
+
+  // A click on March of the trend explains March's revenue.
+  await page.goto(`${base}/?period=${year}`);
+  await chartsWithData(page);
+  const months = await page.evaluate(() => echarts.getInstanceByDom(document.getElementById("chart-trend")).getOption().xAxis[0].data.length);
+  const march = months - 10; // the last twelve months end with December
+  const marchValue = await Promise.all([page.waitForURL(/\/explain\/revenue\?period=\d{4}-03/, { timeout: 10000 }), clickPoint(page, "chart-trend", march)]).then((r) => r[1]);
+  check(/period=\d{4}-03/.test(page.url()), `a click on March of the trend opens ${page.url()}`);
+  check(Number(decimal(await page.textContent("#explain-value"))) === marchValue, `the explanation shows March's ${marchValue}`);
+  await page.goBack();
+  await chartsWithData(page);
+  await Promise.all([page.waitForURL(/\/explain\/revenue\?.*filter=product/, { timeout: 10000 }), clickPoint(page, "chart-top-products", 0)]);
+  check(page.url().includes("filter=product%3D"), `a click on the top product opens ${page.url()}`);
+  await page.goBack();
+
+  // A rep's name opens their records (the records pages are not in this
+  // branch: the test answers /customers itself, for the rest of the run).
+  const rep = await page.getAttribute("#leaderboard a.rep", "href");
+  await page.route("**/customers?**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>customers</title>" }));
+  await Promise.all([page.waitForURL(/\/customers\?owner=/), page.click("#leaderboard a.rep")]);
+  check(new URL(page.url()).pathname === "/customers" && rep.startsWith("/customers?owner="), `a click on a rep opens ${page.url()}`);
+  await page.goto(`${base}/?period=${year}-Q1`);
 
   await Promise.all([page.waitForURL(/lang=en/), page.click("#lang-switch")]);
   check((await cardText(page, "revenue", "label")) === "Revenue", "the language switch shows Revenue");
@@ -105,6 +192,7 @@ try {
   check((await cardText(page, "revenue", "label")) === "Revenue", "the language choice is remembered");
   await chartsWithData(page);
   await page.screenshot({ path: `${shots}/dashboard-desktop-en.png`, fullPage: true });
+  check((await chartsWithData(page)) >= 8, "the charts render in English");
 
   await Promise.all([page.waitForURL(/\/explain\/revenue/), page.click("#kpi-revenue")]);
   const explained = (await page.textContent("#explain-value")).trim();
@@ -120,10 +208,14 @@ try {
   const small = await phone.newPage();
   watch(small);
   await small.goto(`${base}/?period=${year}`);
-  check((await chartsWithData(small)) >= 6, "six charts with data on a 390 px phone");
+  check((await chartsWithData(small)) >= 8, "eight charts with data on a 390 px phone");
   const width = await small.evaluate(() => document.documentElement.scrollWidth);
   check(width <= 390, `nothing wider than the phone (${width} px)`);
-  await small.screenshot({ path: `${shots}/dashboard-phone-zh.png`, fullPage: true });
+  await small.screenshot({ path: `${shots}/dashboard-phone.png`, fullPage: true });
+  await small.goto(`${base}/?period=${year}&lang=en`);
+  await chartsWithData(small);
+  check((await cardText(small, "revenue", "label")) === "Revenue", "the phone in English");
+  await small.screenshot({ path: `${shots}/dashboard-phone-en.png`, fullPage: true });
   await small.goto(`${base}/login`);
   await small.screenshot({ path: `${shots}/login-phone.png` });
 

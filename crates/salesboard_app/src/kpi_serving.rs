@@ -110,7 +110,7 @@ pub enum ServeKpiError {
 
 /// The records the actor's KPIs cover and their engine: `None` for every
 /// record (the snapshot's own).
-async fn caller_input(
+pub(crate) async fn caller_input(
     store: &impl Store,
     snapshot: &KpiSnapshot,
     actor: &Actor,

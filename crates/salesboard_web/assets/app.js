@@ -66,72 +66,112 @@
     });
   }
 
+  // Every select box submits the form when changed, except the choice of a
+  // custom range, which shows its two dates (submitted with the button).
   function picker(form) {
+    var range = document.getElementById("period-range");
     form.querySelectorAll("select").forEach(function (select) {
       select.addEventListener("change", function () {
+        if (select.id === "period-part") {
+          var custom = select.value === "custom";
+          range.hidden = !custom;
+          if (custom) {
+            document.getElementById("period-start").focus();
+            return;
+          }
+        }
         form.submit();
       });
     });
   }
 
-  function formatter(spec, lang) {
-    if (spec.money) {
-      var money = new Intl.NumberFormat(lang, { style: "currency", currency: "CNY", maximumFractionDigits: 0 });
-      return function (v) { return v == null ? "–" : money.format(v); };
-    }
-    if (spec.percent) {
-      return function (v) { return v == null ? "–" : v.toFixed(1) + "%"; };
-    }
-    var plain = new Intl.NumberFormat(lang);
-    return function (v) { return v == null ? "–" : plain.format(v); };
-  }
-
-  function option(spec, lang) {
-    var fmt = formatter(spec, lang);
-    var tooltip = { trigger: spec.kind === "funnel" ? "item" : "axis", valueFormatter: fmt };
-    var title = { text: spec.title, left: 0, textStyle: { fontSize: 14, fontWeight: 600 } };
-    if (spec.kind === "funnel") {
-      return {
-        title: title,
-        tooltip: tooltip,
-        series: [{
-          type: "funnel",
-          name: spec.series[0].name,
-          top: 40, bottom: 10, left: "10%", width: "80%",
-          sort: "none",
-          label: { show: true, position: "inside" },
-          data: spec.categories.map(function (name, i) {
-            return { name: name, value: spec.series[0].data[i] };
-          }),
-        }],
-      };
-    }
-    var horizontal = spec.kind === "hbar";
-    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true } };
-    var valueAxis = { type: "value", axisLabel: { formatter: compact(lang, spec) } };
-    if (horizontal) categoryAxis.inverse = true;
-    return {
-      title: title,
-      tooltip: tooltip,
-      legend: spec.series.length > 1 ? { top: 22, right: 0 } : undefined,
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 60 : 48, bottom: 8, containLabel: true },
-      xAxis: horizontal ? valueAxis : categoryAxis,
-      yAxis: horizontal ? categoryAxis : valueAxis,
-      series: spec.series.map(function (s, i) {
-        return {
-          type: spec.kind === "line" ? "line" : "bar",
-          name: s.name,
-          data: s.data,
-          symbolSize: 6,
-          lineStyle: i > 0 ? { type: "dashed" } : undefined,
-        };
-      }),
+  // A value for people: money in yuan, percentages, counts, days.
+  function formatter(unit, lang) {
+    var money = new Intl.NumberFormat(lang, { style: "currency", currency: "CNY", maximumFractionDigits: 2 });
+    var plain = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+    return function (v) {
+      if (v == null || v === "-") return "–";
+      if (unit === "money") return money.format(v);
+      if (unit === "percent") return plain.format(v) + "%";
+      return plain.format(v);
     };
   }
 
-  function compact(lang, spec) {
+  // Axis labels: short numbers (1.2万, 12K), percentages with a sign.
+  function compact(unit, lang) {
     var f = new Intl.NumberFormat(lang, { notation: "compact", maximumFractionDigits: 1 });
-    return function (v) { return spec.percent ? v + "%" : f.format(v); };
+    return function (v) { return unit === "percent" ? v + "%" : (unit === "money" ? "¥" : "") + f.format(v); };
+  }
+
+  function itemChart(spec, lang, base) {
+    var s = spec.series[0];
+    var fmt = formatter(s.unit, lang);
+    var pie = spec.kind === "pie";
+    base.tooltip = { trigger: "item", valueFormatter: fmt, renderMode: "richText" };
+    base.legend = pie ? { bottom: 0, type: "scroll" } : undefined;
+    base.series = [{
+      type: spec.kind,
+      name: s.name,
+      top: 48, bottom: pie ? 28 : 8, left: pie ? 0 : "12%", width: pie ? undefined : "76%",
+      radius: pie ? ["38%", "66%"] : undefined,
+      sort: "none",
+      label: pie
+        ? { formatter: "{d}%" }
+        : { show: true, position: "inside", formatter: function (p) { return p.name + " " + fmt(p.value); } },
+      data: spec.categories.map(function (name, i) { return { name: name, value: s.data[i] }; }),
+    }];
+    return base;
+  }
+
+  function option(spec, lang) {
+    var base = {
+      title: { text: spec.title, left: 0, textStyle: { fontSize: 14, fontWeight: 600, color: "#1d2433" } },
+      toolbox: { right: 0, top: 0, itemSize: 13, feature: { saveAsImage: { pixelRatio: 2 } } },
+      color: ["#2f6bff", "#9aa6bf", "#12a150", "#f0a020", "#8e5cf7", "#e0533d", "#17a2b8"],
+      textStyle: { fontFamily: "inherit" },
+      aria: { enabled: true },
+    };
+    if (spec.kind === "funnel" || spec.kind === "pie") return itemChart(spec, lang, base);
+    var horizontal = spec.kind === "hbar";
+    var axes = [];
+    spec.series.forEach(function (s) {
+      if (!axes[s.axis]) {
+        axes[s.axis] = {
+          type: "value", name: undefined, nameTextStyle: { align: s.axis ? "right" : "left" },
+          axisLabel: { formatter: compact(s.unit, lang) }, splitLine: { show: s.axis === 0 },
+        };
+      }
+    });
+    // Two value axes: each names its series.
+    if (axes.length > 1) axes.forEach(function (axis, i) { axis.name = spec.series.filter(function (s) { return s.axis === i; })[0].name; });
+    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { hideOverlap: true }, inverse: horizontal };
+    var many = spec.series.length > 1;
+    // Tooltips drawn on the canvas: HTML ones carry inline styles, which the CSP forbids.
+    base.tooltip = { trigger: "axis", renderMode: "richText", axisPointer: { type: spec.kind === "line" ? "line" : "shadow" } };
+    base.legend = many ? { top: 30, left: 0 } : undefined;
+    base.grid = { left: 8, right: 16, top: many ? (axes.length > 1 ? 92 : 70) : 48, bottom: spec.zoom ? 44 : 8, containLabel: true };
+    base.xAxis = horizontal ? axes : categoryAxis;
+    base.yAxis = horizontal ? categoryAxis : axes;
+    if (spec.zoom) {
+      base.dataZoom = [{ type: "inside" }, { type: "slider", height: 18, bottom: 8 }];
+    }
+    base.series = spec.series.map(function (s, i) {
+      var line = spec.kind === "line";
+      return {
+        type: line ? "line" : "bar",
+        name: s.name,
+        data: s.data,
+        yAxisIndex: horizontal ? undefined : s.axis,
+        smooth: line ? 0.2 : false,
+        symbolSize: 6,
+        connectNulls: false,
+        barMaxWidth: 28,
+        lineStyle: line && i > 0 ? { type: "dashed" } : undefined,
+        areaStyle: line && i === 0 ? { opacity: 0.08 } : undefined,
+        tooltip: { valueFormatter: formatter(s.unit, lang) },
+      };
+    });
+    return base;
   }
 
   function charts(holder) {
@@ -144,7 +184,8 @@
       var chart = echarts.init(el, null, { locale: data.locale, renderer: "canvas" });
       chart.setOption(option(spec, data.lang));
       chart.on("click", function (params) {
-        var link = spec.links && spec.links[params.dataIndex];
+        var series = spec.series[params.seriesIndex] || spec.series[0];
+        var link = series && series.links[params.dataIndex];
         if (link) window.location.assign(link);
       });
       instances.push(chart);

@@ -19,19 +19,20 @@ pub const MAX_PERIOD_DAYS: i64 = 3_660;
 
 /// The period, grouping and filters of a KPI request.
 pub(crate) struct KpiQuery {
-    /// The period.
-    pub(crate) period: Period,
-    /// The breakdown.
-    pub(crate) by: Option<Dimension>,
-    /// The filters.
-    pub(crate) filters: Vec<(Dimension, String)>,
-    /// For `cac_by_channel` explanations.
-    channel: Option<String>,
-    /// For `rep.*` explanations.
-    rep: Option<String>,
+    /// `period=`, or `from=` and `to=` (exclusive).
+    pub period: Period,
+    /// `by=`.
+    pub by: Option<Dimension>,
+    /// Every `filter=DIM=VALUE`, in order.
+    pub filters: Vec<(Dimension, String)>,
+    /// `channel=` of `cac_by_channel`.
+    pub channel: Option<String>,
+    /// `rep=` of a `rep.*` KPI.
+    pub rep: Option<String>,
 }
 
-/// Reads a KPI request's query; any other parameter is refused.
+/// Reads a KPI request's parameters (the API's, the dashboard's and the
+/// explanation page's one parser); anything else is refused.
 pub(crate) fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiError> {
     let mut period = None;
     let mut from = None;

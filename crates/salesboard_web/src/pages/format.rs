@@ -1,6 +1,9 @@
 //! Numbers, money, percentages and periods written for a UI language.
 //! Money is formatted from its exact decimal string, never through `f64`.
 
+use salesboard_domain::Period;
+use salesboard_domain::period::PeriodKind;
+
 use super::i18n::Lang;
 
 /// Groups the digits of an integer string by thousands: `1234567` → `1,234,567`.
@@ -52,6 +55,28 @@ pub fn days(days: Option<f64>, lang: Lang) -> String {
             Lang::En => format!("{d:.0} days"),
         },
         _ => "–".into(),
+    }
+}
+
+/// A difference of two ratios in percentage points: `0.125` → `12.5 pp`.
+pub fn points(difference: f64, lang: Lang) -> String {
+    let points = difference * 100.0;
+    match lang {
+        Lang::Zh => format!("{points:.1} 个百分点"),
+        Lang::En => format!("{points:.1} pp"),
+    }
+}
+
+/// A period for people: a calendar one by its name, a custom range by its
+/// first and last day.
+pub fn period_of(period: &Period, lang: Lang) -> String {
+    if period.kind() != PeriodKind::Custom {
+        return self::period(&period.to_string(), lang);
+    }
+    let last = period.to.pred_opt().unwrap_or(period.to);
+    match lang {
+        Lang::Zh => format!("{} 至 {last}", period.from),
+        Lang::En => format!("{} – {last}", period.from),
     }
 }
 
@@ -108,5 +133,13 @@ mod tests {
         assert_eq!(period("2025-Q3", Lang::En), "Q3 2025");
         assert_eq!(period("2025-03", Lang::Zh), "2025年3月");
         assert_eq!(period("2025-12", Lang::En), "Dec 2025");
+        let q2 = Period::parse("2025-Q2").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(period_of(&q2, Lang::Zh), "2025年第2季度");
+        let days = |a, b| chrono::NaiveDate::from_ymd_opt(2025, a, b).unwrap_or_default();
+        let custom = Period::range(days(3, 10), days(4, 1)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(period_of(&custom, Lang::Zh), "2025-03-10 至 2025-03-31");
+        assert_eq!(period_of(&custom, Lang::En), "2025-03-10 – 2025-03-31");
+        assert_eq!(points(0.125, Lang::En), "12.5 pp");
+        assert_eq!(points(0.125, Lang::Zh), "12.5 个百分点");
     }
 }

@@ -15,6 +15,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use cookie::{Cookie, SameSite};
 use salesboard_app::kpi_serving;
 use salesboard_domain::Period;
@@ -253,7 +254,8 @@ struct ExplainPage {
     frame: Frame,
     label: String,
     period: String,
-    period_code: String,
+    back_href: String,
+    filters: String,
     formula: String,
     substituted: String,
     value: String,
@@ -287,10 +289,36 @@ fn shortened(mut json: Value) -> Value {
     json
 }
 
+/// An explanation's `{from, to}`.
+#[derive(serde::Deserialize)]
+struct PeriodJson {
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+}
+
+impl PeriodJson {
+    /// The period's name when it is a calendar one, else its days.
+    fn label(&self, lang: Lang) -> String {
+        let calendar = [
+            self.from.format("%Y-%m").to_string(),
+            format!("{}-Q{}", self.from.format("%Y"), self.from.month0() / 3 + 1),
+            self.from.format("%Y").to_string(),
+        ]
+        .into_iter()
+        .filter_map(|code| Period::parse(&code).ok())
+        .find(|p| p.from == self.from && p.to == self.to);
+        match calendar.or_else(|| Period::range(self.from, self.to).ok()) {
+            Some(period) => format::period_of(&period, lang),
+            None => String::new(),
+        }
+    }
+}
+
 /// Records per input in the raw view of an explanation.
 const RAW_RECORDS: usize = 50;
 
-/// `GET /explain/{kpi}?period=…[&channel=…][&rep=…]`: how a number was computed.
+/// `GET /explain/{kpi}?period=…` (or `from=&to=`) `[&filter=DIM=VALUE…][&channel=…][&rep=…]`:
+/// how a number was computed, read with the API's parameters.
 #[tracing::instrument(skip_all)]
 pub async fn explain(
     State(app): State<AppState>,
@@ -303,9 +331,17 @@ pub async fn explain(
         return to_login();
     };
     let (lang, cookie) = language(&query, &headers);
-    let period_code = query_value(&query, "period")
-        .map(str::to_string)
-        .unwrap_or_else(dashboard::default_period);
+    let asked: Vec<(String, String)> = query
+        .iter()
+        .filter(|(name, _)| name != "lang")
+        .cloned()
+        .collect();
+    // Back to the dashboard of the same period and filters.
+    let back: Vec<(String, String)> = asked
+        .iter()
+        .filter(|(name, _)| matches!(name.as_str(), "period" | "from" | "to" | "filter"))
+        .cloned()
+        .collect();
     let mut page = ExplainPage {
         frame: Frame::new(
             lang,
@@ -314,8 +350,9 @@ pub async fn explain(
             query.clone(),
         ),
         label: kpi.clone(),
-        period: format::period(&period_code, lang),
-        period_code: period_code.clone(),
+        period: String::new(),
+        back_href: format!("/?{}", encode_query(&back)),
+        filters: String::new(),
         formula: String::new(),
         substituted: String::new(),
         value: String::new(),
@@ -324,18 +361,30 @@ pub async fn explain(
         raw: String::new(),
         error: None,
     };
+    let mut asked = asked;
+    if !asked
+        .iter()
+        .any(|(name, _)| matches!(name.as_str(), "period" | "from" | "to"))
+    {
+        asked.push(("period".into(), dashboard::default_year().to_string()));
+    }
     let result = async {
-        let period = Period::parse(&period_code).map_err(|e| e.to_string())?;
-        let name = KpiName::parse(
-            &kpi,
-            query_value(&query, "channel"),
-            query_value(&query, "rep"),
+        let q = crate::api::kpis::kpi_query(asked).map_err(|e| e.message)?;
+        if q.by.is_some() {
+            return Err("by: is not a parameter of an explanation".to_string());
+        }
+        let name = KpiName::parse(&kpi, q.channel.as_deref(), q.rep.as_deref())
+            .map_err(|e| e.to_string())?;
+        let explanation = kpi_serving::explain(
+            &app.store,
+            &app.kpis,
+            &caller.actor,
+            &name,
+            q.period,
+            &q.filters,
         )
+        .await
         .map_err(|e| e.to_string())?;
-        let explanation =
-            kpi_serving::explain(&app.store, &app.kpis, &caller.actor, &name, period, &[])
-                .await
-                .map_err(|e| e.to_string())?;
         serde_json::to_value(&explanation).map_err(|e| e.to_string())
     }
     .await;
@@ -347,6 +396,19 @@ pub async fn explain(
                 Lang::En => "label_en",
             };
             page.label = text(label_key);
+            if let Ok(period) = serde_json::from_value::<PeriodJson>(json["period"].clone()) {
+                page.period = period.label(lang);
+            }
+            page.filters = json["filters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| {
+                    let value = f["value"].as_str().unwrap_or("–");
+                    format!("{}={value}", f["dimension"].as_str().unwrap_or_default())
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             page.formula = text("formula");
             page.substituted = text("substituted");
             page.value = figure(&json["value"]);

@@ -87,6 +87,183 @@ async fn the_revenue_card_shows_the_revenue_of_the_kpi_api() {
     }
 }
 
+/// The `data-value` of a card in a dashboard page.
+fn card_value(html: &str, kpi: &str) -> String {
+    let marker = format!(r#"id="kpi-{kpi}" data-kpi="{kpi}" data-value=""#);
+    let Some(start) = html.find(&marker).map(|at| at + marker.len()) else {
+        panic!("no card {kpi}")
+    };
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The dashboard's picker, filters and comparison against the API and hand
+/// sums of the matrix fixture (orders in February 2024: repa 300.00 by
+/// search, repa2 450.00 by social, repb 700.00 by search, mgr1 100.00 by
+/// search, mgr2 200.00 by search; repb and mgr2 in the North).
+#[tokio::test]
+async fn the_period_picker_filters_and_custom_range_give_the_apis_numbers() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let cases = [
+        (
+            "admin",
+            "/?period=2024",
+            "/api/v1/kpis?period=2024",
+            "1750.00",
+        ),
+        (
+            "admin",
+            "/?year=2024&part=02&filter=&filter=channel%3Dsearch",
+            "/api/v1/kpis?period=2024-02&filter=channel%3Dsearch",
+            "1300.00",
+        ),
+        (
+            "mgr1",
+            "/?year=2024&part=Q1&filter=channel%3Dsearch",
+            "/api/v1/kpis?period=2024-Q1&filter=channel%3Dsearch",
+            "400.00",
+        ),
+        (
+            "mgr1",
+            "/?period=2024",
+            "/api/v1/kpis?period=2024",
+            "850.00",
+        ),
+        // The last day is included: 1 and 2 February.
+        (
+            "admin",
+            "/?year=2024&part=custom&start=2024-02-01&end=2024-02-02",
+            "/api/v1/kpis?from=2024-02-01&to=2024-02-03",
+            "750.00",
+        ),
+        (
+            "admin",
+            "/?period=2024&filter=region%3DNorth&compare=last_year",
+            "/api/v1/kpis?period=2024&filter=region%3DNorth",
+            "900.00",
+        ),
+    ];
+    for (actor, path, api, by_hand) in cases {
+        let (status, _, html) = page(&app, path, Some(actor), &[]).await;
+        assert_eq!(status, StatusCode::OK, "{actor} {path}");
+        let (_, kpis) = app.call("GET", api, Some(actor), None).await;
+        assert_eq!(kpis["revenue"], by_hand, "{actor} {api}");
+        assert_eq!(card_value(&html, "revenue"), by_hand, "{actor} {path}");
+    }
+    // The chosen filter stays selected, and the cards link to explanations
+    // over the same period and filters.
+    let (_, _, html) = page(
+        &app,
+        "/?period=2024-02&filter=channel%3Dsearch",
+        Some("admin"),
+        &[],
+    )
+    .await;
+    assert!(
+        html.contains(r#"<option value="channel=search" selected>"#),
+        "selected filter"
+    );
+    // (askama writes `&` as `&#38;`)
+    assert!(html.contains(r#"href="/explain/revenue?period=2024-02&#38;filter=channel%3Dsearch""#));
+    let (_, _, custom) = page(
+        &app,
+        "/?year=2024&part=custom&start=2024-02-01&end=2024-02-02",
+        Some("admin"),
+        &[],
+    )
+    .await;
+    assert!(custom.contains(r#"href="/explain/cac?from=2024-02-01&#38;to=2024-02-03""#));
+    assert!(custom.contains(r#"<option value="custom" selected>"#));
+    assert!(
+        custom.contains(r#"value="2024-02-02""#),
+        "the last day is shown as chosen"
+    );
+}
+
+#[tokio::test]
+async fn nonsense_in_the_dashboards_link_is_answered_with_422_and_a_message() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    for path in [
+        "/?period=2024-13",
+        "/?period=2024&filter=colour%3Dred",
+        "/?period=2024&compare=someday",
+        "/?part=custom&start=2024-03-05&end=2024-03-01",
+        "/?from=1990-01-01&to=2024-01-01",
+    ] {
+        let (status, _, html) = page(&app, path, Some("admin"), &[]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(
+            html.contains(r#"class="card error" role="alert""#),
+            "{path}"
+        );
+        assert!(
+            html.contains(r#"id="kpi-revenue""#),
+            "{path}: the page still renders"
+        );
+    }
+}
+
+/// The rep filter and the leaderboard show the users the caller may see,
+/// by name, with links to their customers.
+#[tokio::test]
+async fn people_are_shown_by_name_and_only_when_the_caller_may_see_them() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let option = |id: &str, name: &str| format!(r#"<option value="rep={id}">{name}</option>"#);
+    let (_, _, rep) = page(&app, "/?period=2024", Some("repa"), &[]).await;
+    assert!(rep.contains(&option("repa", "Rep A")));
+    for other in [option("repa2", "Rep A2"), option("repb", "Rep B")] {
+        assert!(!rep.contains(&other), "a rep sees {other}");
+    }
+    let (_, _, manager) = page(&app, "/?period=2024", Some("mgr1"), &[]).await;
+    assert!(manager.contains(&option("repa2", "Rep A2")));
+    assert!(!manager.contains(&option("repb", "Rep B")));
+    let (_, _, admin) = page(&app, "/?period=2024", Some("admin"), &[]).await;
+    assert!(admin.contains(r#"<a class="rep" href="/customers?owner=repb""#));
+    assert!(admin.contains(">Rep B</a>"));
+    // repb has the most revenue in 2024 (700.00): rank 1.
+    let first_row = admin
+        .split(r#"<td class="num rank">"#)
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        first_row.starts_with("1</td>") && first_row.contains("repb"),
+        "{first_row}"
+    );
+}
+
+#[tokio::test]
+async fn the_explanation_page_takes_the_dashboards_filters_and_ranges() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let (status, _, html) = page(
+        &app,
+        "/explain/revenue?period=2024&filter=channel%3Dsearch&lang=en",
+        Some("admin"),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"<p class="big" id="explain-value">¥1,300.00</p>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="/?period=2024&#38;filter=channel%3Dsearch""#),
+        "back link"
+    );
+    let (_, _, html) = page(
+        &app,
+        "/explain/revenue?from=2024-02-01&to=2024-02-03",
+        Some("admin"),
+        &[],
+    )
+    .await;
+    assert!(html.contains(r#"id="explain-value">¥750.00<"#));
+    assert!(html.contains("2024-02-01 至 2024-02-02"));
+}
+
 #[tokio::test]
 async fn the_language_comes_from_the_browser_and_the_switch_is_remembered() {
     let app = TestApp::spawn(Db::Sqlite).await;
