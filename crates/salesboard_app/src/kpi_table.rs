@@ -15,6 +15,9 @@ use serde_json::Value;
 /// group's key (empty for the totals and for the group without a value).
 pub const ROW_COLUMNS: [&str; 2] = ["row", "key"];
 
+/// One group's figures: `(column, value)` pairs.
+type Figures = Vec<(String, Value)>;
+
 /// A KPI value of the report's JSON as a cell: money strings as exact
 /// money, dates as dates, whole numbers and ratios as numbers.
 fn cell(value: &Value) -> Cell {
@@ -39,7 +42,7 @@ fn cell(value: &Value) -> Cell {
 }
 
 /// Flattens one group's figures into `(column, value)` pairs.
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
+fn flatten(prefix: &str, value: &Value, out: &mut Figures) {
     let join = |name: &str| match prefix {
         "" => name.to_string(),
         _ => format!("{prefix}.{name}"),
@@ -69,7 +72,7 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<(String, Value)>) {
     }
 }
 
-fn figures_json(figures: &KpiFigures) -> Result<Vec<(String, Value)>, serde_json::Error> {
+fn figures_json(figures: &KpiFigures) -> Result<Figures, serde_json::Error> {
     let mut out = Vec::new();
     flatten("", &serde_json::to_value(figures)?, &mut out);
     // The period first, then the KPIs.
@@ -79,7 +82,7 @@ fn figures_json(figures: &KpiFigures) -> Result<Vec<(String, Value)>, serde_json
 
 /// The report as a table: the totals row, then one row per group.
 pub fn sheet(report: &KpiReport) -> Result<Sheet, serde_json::Error> {
-    let mut rows: Vec<(&str, Option<&str>, Vec<(String, Value)>)> =
+    let mut rows: Vec<(&str, Option<&str>, Figures)> =
         vec![("total", None, figures_json(&report.totals)?)];
     for group in report.groups.iter().flatten() {
         rows.push(("group", group.key.as_deref(), figures_json(&group.figures)?));
