@@ -417,7 +417,7 @@ fn same_figure(cell: &str, json: &Value) -> bool {
             let exact = |t: &str| t.parse::<rust_decimal::Decimal>().ok();
             cell == text || (exact(cell).is_some() && exact(cell) == exact(text))
         }
-        other => cell == other.to_string(),
+        other => *cell == *other.to_string(),
     }
 }
 

@@ -20,6 +20,9 @@ use crate::pages::{Frame, encode_query, format, language, render, to_login};
 /// Cards shown per column; the column's count and money cover them all.
 const CARDS: i64 = 30;
 
+/// `field=value` filters of a list.
+type Filters = Vec<(String, String)>;
+
 /// One deal on the board.
 #[derive(Debug)]
 struct Card {
@@ -99,7 +102,7 @@ pub async fn pipeline_page(
         Err(error) => return super::failed(&caller, &headers, &query, error),
     };
     let mut columns = Vec::new();
-    let mut targets: Vec<(String, Vec<(String, String)>, String)> = names
+    let mut targets: Vec<(String, Filters, String)> = names
         .stage_codes()
         .into_iter()
         .map(|code| {
