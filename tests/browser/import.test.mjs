@@ -10,26 +10,14 @@
 //
 // Environment: SALESBOARD_URL, SALESBOARD_ADMIN_EMAIL, SALESBOARD_PASSWORD,
 // SCREENSHOTS (a directory), CHROMIUM (/usr/bin/chromium).
-import { chromium } from "playwright-core";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const base = process.env.SALESBOARD_URL;
-const email = process.env.SALESBOARD_ADMIN_EMAIL;
-const password = process.env.SALESBOARD_PASSWORD;
-const shots = process.env.SCREENSHOTS || "target/screenshots";
-const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-mkdirSync(shots, { recursive: true });
+import { api, base, check, checkRequestsAndProblems, finish, launch, password, shots, watch } from "./harness.mjs";
 
-const failures = [];
-let checks = 0;
-function check(ok, what) {
-  checks += 1;
-  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
-  if (!ok) failures.push(what);
-}
+const email = process.env.SALESBOARD_ADMIN_EMAIL;
 
 // The test's files, in a fresh temporary folder.
 const work = mkdtempSync(join(tmpdir(), "salesboard-import-"));
@@ -60,26 +48,7 @@ const mixedCustomers = (tag) => customersFile(`customers-${tag}.csv`, [
   `bt-${run}-${tag}-ok2,Good ${tag},2024-04-02`,
 ]);
 
-const browser = await chromium.launch({
-  executablePath,
-  headless: true,
-  args: ["--no-sandbox", "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-background-networking"],
-});
-const requests = [];
-const problems = [];
-function watch(page) {
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-}
-
-async function api(page, path) {
-  return page.evaluate(async (p) => {
-    const r = await fetch(p, { credentials: "same-origin" });
-    return r.json();
-  }, path);
-}
+const browser = await launch();
 
 async function previewFile(page, path) {
   await page.setInputFiles("#import-file", path);
@@ -195,16 +164,11 @@ try {
   await small.goto(`${base}/import?lang=en`);
   check((await small.textContent("h1")).trim() === "Import data", "in English: Import data");
 
-  const origin = new URL(base).origin;
-  const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith("data:") && !u.startsWith("blob:"));
-  check(requests.length > 10 && foreign.length === 0, `all ${requests.length} requests went to ${origin}${foreign.length ? ": " + foreign.join(", ") : ""}`);
-  check(problems.length === 0, `no failed requests, console errors or CSP violations${problems.length ? ": " + problems.join(" | ") : ""}`);
+  checkRequestsAndProblems();
 } catch (error) {
-  failures.push(String(error && error.stack || error));
-  console.log(`FAIL ${error}`);
+  check(false, `the run finished without an exception: ${error && error.stack || error}`);
 } finally {
   await browser.close();
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`\n${checks} checks, ${failures.length} failed; screenshots in ${shots}`);
-process.exit(failures.length ? 1 : 0);
+finish();
