@@ -86,6 +86,14 @@ try {
     check(card !== null, `card ${i} has a sparkline`);
   }
   await page.screenshot({ path: `${shots}/dashboard-desktop.png`, fullPage: true });
+  const exportHref = await page.getAttribute('#kpi-exports a[href*="format=csv"]', "href");
+  const exported = await page.evaluate(async (h) => {
+    const r = await fetch(h, { credentials: "same-origin" });
+    return { status: r.status, disposition: r.headers.get("content-disposition"), text: await r.text() };
+  }, exportHref);
+  const exportedRows = exported.text.trim().split(/\r?\n/).length;
+  check(exported.status === 200 && /attachment/.test(exported.disposition || "") && exportedRows > 2,
+    `the KPI table by rep exports as CSV (${exportedRows} lines, ${exported.disposition})`);
 
   await Promise.all([page.waitForURL(/part=Q1/), page.selectOption("#period-part", "Q1")]);
   const q1 = await cardText(page, "revenue", "value");

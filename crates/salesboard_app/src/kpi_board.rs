@@ -306,6 +306,7 @@ mod tests {
             name: id.to_string(),
             role,
             team_id: Some("East".to_string()),
+            language: None,
         }
     }
 

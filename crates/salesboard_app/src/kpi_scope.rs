@@ -213,6 +213,7 @@ mod tests {
                 name: user.name.clone(),
                 role: user.role,
                 team_id: user.team.clone(),
+                language: None,
             };
             let scope = policy::scope_named(&store, &actor, "customers", Action::Read)
                 .await

@@ -18,6 +18,8 @@ pub struct Actor {
     pub role: Role,
     /// The user's team.
     pub team_id: Option<String>,
+    /// The UI language the user chose, if any.
+    pub language: Option<String>,
 }
 
 /// What is done to records.
@@ -285,6 +287,7 @@ mod tests {
             name: id.into(),
             role,
             team_id: Some("T1".into()),
+            language: None,
         };
         assert!(may_see_import(&actor("boss", Role::Admin), "other-admin"));
         assert!(may_see_import(&actor("boss", Role::Admin), "boss"));

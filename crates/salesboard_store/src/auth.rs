@@ -22,6 +22,8 @@ pub struct AuthUser {
     pub active: bool,
     /// The password's PHC string, if one is set.
     pub password_hash: Option<String>,
+    /// The UI language the user chose (`zh`, `en`), if any.
+    pub language: Option<String>,
 }
 
 /// What a session is for.
@@ -134,6 +136,15 @@ pub trait AuthStore: Send + Sync {
         &self,
         user_id: &str,
         active: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Keeps the UI language a user chose (`None`: the browser's again). An
+    /// unknown user is a conflict. Not a change of the user's record: no
+    /// audit entry, `updated_at` kept.
+    fn set_user_language(
+        &self,
+        user_id: &str,
+        language: Option<&str>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Whether any user can log in (has a password): once one can, the

@@ -54,6 +54,25 @@
     postForm(form, "/api/v1/setup", ["name", "email", "password"], "/login", "setup-error", null);
   }
 
+  // Signed in, the language switch also keeps the choice as the user's own,
+  // so it follows them to every browser; then it opens the page as linked.
+  function languageSwitch(link) {
+    link.addEventListener("click", function (event) {
+      var token = csrf();
+      var language = new URL(link.href, window.location.href).searchParams.get("lang");
+      if (!token || !language) return;
+      event.preventDefault();
+      fetch("/api/v1/me", {
+        method: "PATCH",
+        headers: { "content-type": "application/json", "x-csrf-token": token },
+        credentials: "same-origin",
+        body: JSON.stringify({ language: language }),
+      }).finally(function () {
+        window.location.assign(link.href);
+      });
+    });
+  }
+
   function logout(button) {
     button.addEventListener("click", function () {
       fetch("/api/v1/logout", {
@@ -196,6 +215,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var switcher = document.getElementById("lang-switch");
+    if (switcher) languageSwitch(switcher);
     var form = document.getElementById("login-form");
     if (form) login(form);
     var setupForm = document.getElementById("setup-form");

@@ -102,6 +102,7 @@ fn auth_error(error: AuthError) -> ApiError {
         },
         AuthError::Store(e) => ApiError::internal(e),
         AuthError::Hash(e) => ApiError::internal(e),
+        AuthError::Invalid(field, reason) => ApiError::invalid(field, reason),
         AuthError::InvalidCredentials => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_credentials",
@@ -143,6 +144,9 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Response {
+    request
+        .headers_mut()
+        .remove(crate::pages::i18n::USER_LANGUAGE_HEADER);
     let headers = request.headers().clone();
     let unsafe_method = !matches!(
         *request.method(),
@@ -195,6 +199,16 @@ pub async fn authenticate(
             Err(_) => {}
         }
     }
+    let chosen = request
+        .extensions()
+        .get::<Caller>()
+        .and_then(|caller| caller.actor.language.as_deref())
+        .and_then(|code| HeaderValue::from_str(code).ok());
+    if let Some(code) = chosen {
+        request
+            .headers_mut()
+            .insert(crate::pages::i18n::USER_LANGUAGE_HEADER, code);
+    }
     next.run(request).await
 }
 
@@ -216,6 +230,7 @@ fn me_body(caller_actor: &Actor, csrf: Option<&str>) -> serde_json::Value {
         "name": caller_actor.name,
         "role": caller_actor.role.to_string(),
         "team": caller_actor.team_id,
+        "language": caller_actor.language,
         "csrf_token": csrf,
     })
 }
@@ -276,6 +291,30 @@ pub async fn logout(State(app): State<AppState>, caller: Caller) -> Result<Respo
 /// `GET /api/v1/me`: who is signed in, and the CSRF token for state changes.
 pub async fn me(caller: Caller) -> Response {
     Json(me_body(&caller.actor, caller.csrf.as_deref())).into_response()
+}
+
+/// `PATCH /api/v1/me {"language": "zh"|"en"|""}`: keeps the caller's UI
+/// language (empty: the browser's again) for every page from the next on.
+#[tracing::instrument(skip_all)]
+pub async fn update_me(
+    State(app): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body = json_object(&body)?;
+    if let Some(other) = body.keys().find(|k| k.as_str() != "language") {
+        return Err(ApiError::invalid(
+            other,
+            "is not a field you may change here",
+        ));
+    }
+    let language = required_text(&body, "language")?;
+    auth::set_language(&app.store, &caller.actor, &language)
+        .await
+        .map_err(auth_error)?;
+    let mut actor = caller.actor;
+    actor.language = (!language.is_empty()).then_some(language);
+    Ok(Json(me_body(&actor, caller.csrf.as_deref())).into_response())
 }
 
 /// `POST /api/v1/setup {email, name, password}`: on a database where nobody

@@ -154,6 +154,7 @@ fn handler(endpoint: Endpoint) -> MethodRouter<AppState> {
         Endpoint::Login => post(auth::login),
         Endpoint::Logout => post(auth::logout),
         Endpoint::Me => get(auth::me),
+        Endpoint::MeUpdate => patch(auth::update_me),
         Endpoint::List(kind) => get(move |s, c, q| records::list(kind, s, c, q)),
         Endpoint::Export(kind) => get(move |s, c, q| exports::export_records(kind, s, c, q)),
         Endpoint::Get(kind) => get(move |s, c, p| records::get(kind, s, c, p)),

@@ -262,6 +262,16 @@ fn operation(route: &Route) -> Value {
                 json_response("the signed-in user", kind_ref("Me")),
             );
         }
+        Endpoint::MeUpdate => {
+            body = Some(
+                json!({"type": "object", "required": ["language"], "additionalProperties": false, "properties": {"language": {"type": "string", "enum": ["zh", "en", ""]}}}),
+            );
+            responses.insert(
+                "200".into(),
+                json_response("the signed-in user, with the language kept", kind_ref("Me")),
+            );
+            responses.insert("422".into(), error_response("not zh, en or empty"));
+        }
         Endpoint::List(name) | Endpoint::Export(name) => {
             let (page_help, per_page_help) = match route.endpoint {
                 Endpoint::Export(_) => (
@@ -691,7 +701,7 @@ pub fn document() -> Value {
     }
     let mut schemas = Map::new();
     schemas.insert("Error".into(), json!({"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}));
-    schemas.insert("Me".into(), json!({"type": "object", "properties": {"user_id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "team": {"type": ["string", "null"]}, "csrf_token": {"type": ["string", "null"]}}}));
+    schemas.insert("Me".into(), json!({"type": "object", "properties": {"user_id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "team": {"type": ["string", "null"]}, "language": {"type": ["string", "null"], "enum": ["zh", "en", null]}, "csrf_token": {"type": ["string", "null"]}}}));
     import_schemas(&mut schemas);
     for kind in salesboard_store::records::ALL_KINDS {
         schemas.insert(kind.name.into(), record_schema(&kind, Use::Read));

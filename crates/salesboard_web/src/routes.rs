@@ -33,6 +33,8 @@ pub enum Endpoint {
     SetupPage,
     /// Who am I.
     Me,
+    /// Change my own preferences (the UI language).
+    MeUpdate,
     /// A page of records of a kind.
     List(&'static str),
     /// Every record of a kind the caller may read, as CSV or XLSX.
@@ -212,6 +214,13 @@ pub fn routes() -> Vec<Route> {
             SignedIn,
             Endpoint::Me,
             "The signed-in user and the CSRF token",
+        ),
+        route(
+            "PATCH",
+            "/api/v1/me",
+            SignedIn,
+            Endpoint::MeUpdate,
+            "Keep my UI language (zh, en, or empty for the browser's)",
         ),
     ];
     for kind in ALL_KINDS {

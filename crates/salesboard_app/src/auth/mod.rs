@@ -50,6 +50,9 @@ pub enum AuthError {
     /// Hashing or verifying a password failed.
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// A field of the request is not valid (the field, why).
+    #[error("{0}: {1}")]
+    Invalid(&'static str, &'static str),
     /// The operating system gave no random bytes.
     #[error("no random bytes from the operating system: {0}")]
     Random(String),
@@ -127,7 +130,24 @@ fn actor_of(user: &AuthUser) -> Result<Actor, AuthError> {
         name: user.name.clone(),
         role,
         team_id: user.team_id.clone(),
+        language: user.language.clone(),
     })
+}
+
+/// Keeps the UI language `code` (`zh` or `en`; empty: the browser's again)
+/// as the actor's choice, from the next page on.
+pub async fn set_language(
+    store: &impl AuthStore,
+    actor: &Actor,
+    code: &str,
+) -> Result<(), AuthError> {
+    let language = match code {
+        "zh" | "en" => Some(code),
+        "" => None,
+        _ => return Err(AuthError::Invalid("language", "must be zh, en or empty")),
+    };
+    store.set_user_language(&actor.user_id, language).await?;
+    Ok(())
 }
 
 /// Logs in with e-mail and password from client address `ip` at `now`

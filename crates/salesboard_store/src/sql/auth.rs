@@ -11,7 +11,7 @@ use crate::{ApiTokenInfo, AuthStore, AuthUser, SessionKind, SessionRow, StoreErr
 macro_rules! select_users {
     () => {
         "SELECT id, name, email, role, team_id, \
-         CASE WHEN active THEN 1 ELSE 0 END AS active, password_hash FROM users"
+         CASE WHEN active THEN 1 ELSE 0 END AS active, password_hash, language FROM users"
     };
 }
 
@@ -32,6 +32,7 @@ fn user(row: &AnyRow) -> Result<AuthUser, StoreError> {
         team_id: row.try_get("team_id")?,
         active: row.try_get::<i64, _>("active")? != 0,
         password_hash: row.try_get("password_hash")?,
+        language: row.try_get("language")?,
     })
 }
 
@@ -124,6 +125,26 @@ async fn delete_sessions_of_user(pool: &AnyPool, user_id: &str) -> Result<u64, S
     Ok(done.rows_affected())
 }
 
+async fn set_user_language(
+    pool: &AnyPool,
+    user_id: &str,
+    language: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut tx = super::begin_write(pool).await?;
+    let updated = sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(language)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict(format!(
+            "no user with id \"{user_id}\""
+        )));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn set_user_active(pool: &AnyPool, user_id: &str, active: bool) -> Result<(), StoreError> {
     let mut tx = super::begin_write(pool).await?;
     let updated = sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
@@ -205,6 +226,14 @@ impl AuthStore for SqlStore {
 
     async fn set_user_active(&self, user_id: &str, active: bool) -> Result<(), StoreError> {
         set_user_active(&self.pool, user_id, active).await
+    }
+
+    async fn set_user_language(
+        &self,
+        user_id: &str,
+        language: Option<&str>,
+    ) -> Result<(), StoreError> {
+        set_user_language(&self.pool, user_id, language).await
     }
 
     async fn has_login_users(&self) -> Result<bool, StoreError> {

@@ -1,9 +1,13 @@
 //! The UI's two languages, Simplified Chinese and English: the message
 //! catalogue, and which language a request wants (`?lang=`, then the `lang`
-//! cookie, then `Accept-Language`, then Chinese).
+//! user's own choice, then the cookie, then `Accept-Language`, then Chinese).
 
 use axum::http::{HeaderMap, header};
 use cookie::Cookie;
+
+/// The signed-in user's own choice of language, which the authentication
+/// middleware puts on the request (replacing whatever a client sent).
+pub const USER_LANGUAGE_HEADER: &str = "x-salesboard-user-language";
 
 /// The cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "salesboard_lang";
@@ -209,6 +213,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("lost_reason_title", "为什么输单？", "Why was it lost?"),
     ("lost_reason", "输单原因", "Lost reason"),
     ("cancel", "取消", "Cancel"),
+    ("export_kpis", "导出指标表", "Export the KPI table"),
+    ("by_month", "按月", "By month"),
     // import page
     ("import", "导入数据", "Import data"),
     (
@@ -454,6 +460,13 @@ impl Lang {
     /// the first supported language of `Accept-Language` by weight, then Chinese.
     pub fn of_request(query: Option<&str>, headers: &HeaderMap) -> Lang {
         if let Some(lang) = query.and_then(Lang::parse) {
+            return lang;
+        }
+        let chosen = headers
+            .get(USER_LANGUAGE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::parse);
+        if let Some(lang) = chosen {
             return lang;
         }
         let cookie = headers

@@ -352,8 +352,13 @@ async fn run_matrix(db: Db) {
                 // Pages send signed-out visitors to the login page instead of 401.
                 let page = route.endpoint.is_browser();
                 let path = route.path.replace("{kpi}", "revenue?period=2024");
+                // The one signed-in change: the caller's own UI language.
+                let request_body =
+                    (route.endpoint == Endpoint::MeUpdate).then(|| json!({"language": "en"}));
                 for actor in actors {
-                    let (status, body) = app.call(route.method, &path, actor, None).await;
+                    let (status, body) = app
+                        .call(route.method, &path, actor, request_body.as_ref())
+                        .await;
                     let expected = match (actor, page) {
                         (None, false) => vec![StatusCode::UNAUTHORIZED],
                         (None, true) => vec![StatusCode::SEE_OTHER],
@@ -626,6 +631,7 @@ async fn run_matrix(db: Db) {
                 | Endpoint::Login
                 | Endpoint::Logout
                 | Endpoint::Me
+                | Endpoint::MeUpdate
                 | Endpoint::LoginPage
                 | Endpoint::Setup
                 | Endpoint::SetupPage

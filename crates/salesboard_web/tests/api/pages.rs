@@ -265,6 +265,82 @@ async fn the_explanation_page_takes_the_dashboards_filters_and_ranges() {
 }
 
 #[tokio::test]
+async fn a_user_s_own_language_follows_them_to_every_browser() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let chinese_browser = [("accept-language", "zh-CN,zh;q=0.9")];
+    let (_, _, before) = page(&app, "/customers", Some("mgr1"), &chinese_browser).await;
+    assert!(
+        before.contains(r#"<html lang="zh-CN">"#),
+        "the browser's language first"
+    );
+    let (status, me) = app
+        .call(
+            "PATCH",
+            "/api/v1/me",
+            Some("mgr1"),
+            Some(&serde_json::json!({"language": "en"})),
+        )
+        .await;
+    assert_eq!(
+        (status, me["language"].as_str()),
+        (StatusCode::OK, Some("en"))
+    );
+    // Any browser, any cookie: the user's choice wins; only ?lang= overrides it.
+    let (_, _, english) = page(
+        &app,
+        "/customers",
+        Some("mgr1"),
+        &[chinese_browser[0], ("cookie", "salesboard_lang=zh")],
+    )
+    .await;
+    assert!(english.contains(r#"<html lang="en">"#) && english.contains("Customers"));
+    let (_, _, asked) = page(&app, "/customers?lang=zh", Some("mgr1"), &chinese_browser).await;
+    assert!(asked.contains(r#"<html lang="zh-CN">"#));
+    // Others keep theirs; a client cannot claim a user's choice by header.
+    let forged = [("x-salesboard-user-language", "en"), chinese_browser[0]];
+    let (_, _, other) = page(&app, "/customers", Some("mgr2"), &forged).await;
+    assert!(other.contains(r#"<html lang="zh-CN">"#));
+    let (status, body) = app
+        .call(
+            "PATCH",
+            "/api/v1/me",
+            Some("mgr1"),
+            Some(&serde_json::json!({"language": "fr"})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("language"))
+    );
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/me",
+            Some("mgr1"),
+            Some(&serde_json::json!({"role": "admin"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, me) = app.call("GET", "/api/v1/me", Some("mgr1"), None).await;
+    assert_eq!(
+        (me["role"].as_str(), me["language"].as_str()),
+        (Some("manager"), Some("en"))
+    );
+    app.call(
+        "PATCH",
+        "/api/v1/me",
+        Some("mgr1"),
+        Some(&serde_json::json!({"language": ""})),
+    )
+    .await;
+    let (_, _, again) = page(&app, "/customers", Some("mgr1"), &chinese_browser).await;
+    assert!(
+        again.contains(r#"<html lang="zh-CN">"#),
+        "empty: the browser's again"
+    );
+}
+
+#[tokio::test]
 async fn the_language_comes_from_the_browser_and_the_switch_is_remembered() {
     let app = TestApp::spawn(Db::Sqlite).await;
     let (_, _, zh) = page(&app, "/?period=2024", Some("admin"), &[]).await;
