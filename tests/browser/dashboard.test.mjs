@@ -39,6 +39,8 @@ async function clickPoint(page, id, index) {
     const el = document.getElementById(id);
     el.scrollIntoView({ block: "center" });
     const chart = echarts.getInstanceByDom(el);
+    // Drawn at once, so that a bar still growing cannot miss the click.
+    chart.setOption({ animation: false });
     const option = chart.getOption();
     const value = option.series[0].data[index];
     const horizontal = option.yAxis[0].type === "category";
@@ -47,6 +49,7 @@ async function clickPoint(page, id, index) {
     const box = el.getBoundingClientRect();
     return { x: box.left + x, y: box.top + y, value };
   }, [id, index]);
+  await page.waitForTimeout(300);
   await page.mouse.click(at.x, at.y);
   return at.value;
 }

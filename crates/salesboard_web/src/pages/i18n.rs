@@ -160,7 +160,6 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("kind_teams", "团队", "Teams"),
     ("pool", "公海", "Customer pool"),
     ("pipeline", "商机看板", "Pipeline"),
-    ("all", "全部", "All"),
     ("search", "搜索", "Search"),
     ("search_hint", "名称、电话、邮箱…", "Name, phone, e-mail…"),
     ("reset", "清除", "Clear"),
