@@ -92,6 +92,20 @@ def _coverage_ids(case, path: str) -> None:
     case.path_parameters = {**case.path_parameters, "id": ids[seed % len(ids)]}
 
 
+def _known_customer(case, path: str, method: str) -> None:
+    """A survey link is for a customer the caller may read: give most cases one
+    of those (from SB_ST_IDS), so that they reach the server's logic rather than
+    only its 404 for an unknown customer. Every third keeps its own value."""
+    customers = IDS.get("customers") or []
+    if path != "/api/v1/survey-links" or method != "POST" or not customers:
+        return
+    if not isinstance(case.body, dict) or not isinstance(case.body.get("customer_id"), str):
+        return
+    seed = zlib.crc32(repr((case.body, case.query)).encode("utf-8", "replace"))
+    if seed % 3:
+        case.body = {**case.body, "customer_id": customers[seed % len(customers)]}
+
+
 @schemathesis.hook
 def map_case(context, case):
     path, method = case.operation.path, case.method.upper()
@@ -110,6 +124,7 @@ def map_case(context, case):
         if parts is not None and parts.scheme.lower() in ("http", "https") and parts.netloc:
             case.body = {**case.body, "url": urllib.parse.urlunsplit(parts._replace(netloc=LOOPBACK_NETLOC))}
     _coverage_ids(case, path)
+    _known_customer(case, path, method)
     entry = _foreign_entry(path, method)
     if entry is not None and isinstance(case.path_parameters, dict):
         # A stable choice (no global randomness inside Hypothesis): hash the rest of the case.

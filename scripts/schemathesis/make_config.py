@@ -72,9 +72,11 @@ POSITIVE_DATA_ACCEPTANCE_422: dict[str, str] = {
     "POST /api/v1/survey-links": "order_id must be an order of the customer that the caller may read (docs/permissions.md)",
     "POST /api/v1/webhooks": "a webhook URL must be an http:// or https:// URL with a host",
     "POST /api/v1/imports": "the uploaded file must be a CSV or XLSX table with a file name",
+    "POST /api/v1/imports/preview": "the uploaded file must be a CSV or XLSX table with a file name, and a mapping must name fields of its kind",
     "POST /api/v1/setup": "the e-mail must be well formed and the password must meet the password policy (docs/permissions.md, README)",
     "GET /api/v1/dashboard": "give period, or from and to: a rule across query parameters that OpenAPI cannot state",
     "GET /api/v1/kpis": "give period, or from and to: a rule across query parameters that OpenAPI cannot state",
+    "GET /api/v1/kpis/export": "give period, or from and to, and filters as DIM=VALUE: rules across query parameters that OpenAPI cannot state",
     "GET /api/v1/kpis/explain/{kpi}": "give period, or from and to: a rule across query parameters that OpenAPI cannot state",
 }
 
@@ -95,6 +97,7 @@ FORBIDDEN = {
     "manager": [
         "POST /api/v1/users", "PATCH /api/v1/users/{id}", "DELETE /api/v1/users/{id}",
         "POST /api/v1/imports", "GET /api/v1/imports/{id}", "GET /api/v1/audit",
+        "POST /api/v1/imports/preview", "GET /api/v1/imports/{id}/rejected",
         "GET /api/v1/webhooks", "POST /api/v1/webhooks", "GET /api/v1/webhooks/{id}",
         "DELETE /api/v1/webhooks/{id}", "GET /api/v1/webhooks/{id}/deliveries",
     ],
@@ -103,11 +106,14 @@ FORBIDDEN = {
         "POST /api/v1/products", "PATCH /api/v1/products/{id}", "DELETE /api/v1/products/{id}",
         "DELETE /api/v1/customers/{id}", "DELETE /api/v1/orders/{id}", "DELETE /api/v1/payments/{id}",
         "GET /api/v1/spend", "POST /api/v1/spend", "GET /api/v1/spend/{id}", "PATCH /api/v1/spend/{id}",
+        "GET /api/v1/spend/export",
         "DELETE /api/v1/spend/{id}", "PATCH /api/v1/surveys/{id}", "DELETE /api/v1/surveys/{id}",
         "POST /api/v1/targets", "PATCH /api/v1/targets/{id}", "DELETE /api/v1/targets/{id}",
         "POST /api/v1/imports", "GET /api/v1/imports/{id}", "GET /api/v1/audit",
+        "POST /api/v1/imports/preview", "GET /api/v1/imports/{id}/rejected",
         "GET /api/v1/webhooks", "POST /api/v1/webhooks", "GET /api/v1/webhooks/{id}",
         "DELETE /api/v1/webhooks/{id}", "GET /api/v1/webhooks/{id}/deliveries",
+        "GET /api/v1/alerts",
     ],
 }
 

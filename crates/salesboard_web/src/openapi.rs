@@ -275,8 +275,8 @@ fn operation(route: &Route) -> Value {
         Endpoint::List(name) | Endpoint::Export(name) => {
             let (page_help, per_page_help) = match route.endpoint {
                 Endpoint::Export(_) => (
-                    "ignored: every page is exported",
-                    "ignored: every page is exported",
+                    "checked as in a list, then ignored: every page is exported",
+                    "checked as in a list, then ignored: every page is exported",
                 ),
                 _ => ("page, from 1", "records per page"),
             };

@@ -75,7 +75,7 @@ pub fn read_table(file: &SourceFile, sheet: Option<&str>) -> Result<Table, Table
             "not an XLSX file: it does not begin with the ZIP signature \"PK\"".into(),
         ));
     }
-    if !is_zip && file.bytes.iter().take(TEXT_SNIFF_BYTES).any(|b| *b == 0) {
+    if !is_zip && looks_binary(&file.bytes) {
         return Err(fail(
             "not a text file (it holds NUL bytes): save it as CSV in UTF-8 or GBK, or as XLSX"
                 .into(),
@@ -90,6 +90,15 @@ pub fn read_table(file: &SourceFile, sheet: Option<&str>) -> Result<Table, Table
         return Err(fail("the file has no header row".into()));
     }
     Ok(table)
+}
+
+/// Whether a file that is not an archive is binary: NUL bytes in bytes that
+/// are not UTF-8 (a picture, UTF-16). UTF-8 text may hold a NUL in a cell (an
+/// export of such text must import back), so NUL alone does not decide.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(TEXT_SNIFF_BYTES)];
+    // A character cut at the end of the sniffed part is no evidence.
+    head.contains(&0) && matches!(std::str::from_utf8(head), Err(e) if e.error_len().is_some())
 }
 
 fn read_csv(file: &SourceFile) -> Result<Table, String> {
@@ -163,6 +172,19 @@ mod tests {
 
     use super::super::xlsx::MAX_XLSX_ENTRIES;
     use super::*;
+
+    #[test]
+    fn nul_in_utf8_text_is_a_cell_and_nul_in_other_bytes_is_binary() {
+        assert!(!looks_binary(b"name\n\"'\0x\"\n"));
+        assert!(looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00"));
+        assert!(looks_binary(b"\xff\xfen\x00a\x00"));
+        assert!(!looks_binary("客户".as_bytes()));
+        // A character cut by the sniffed window does not make text binary.
+        let mut text = vec![b'a'; TEXT_SNIFF_BYTES - 1];
+        text.extend_from_slice("客\0".as_bytes());
+        text[0] = 0;
+        assert!(!looks_binary(&text));
+    }
 
     /// A zip archive with the given entries (name, content), deflated.
     fn archive(entries: &[(&str, &[u8])]) -> Vec<u8> {

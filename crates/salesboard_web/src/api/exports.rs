@@ -87,8 +87,20 @@ pub async fn export_records(
 ) -> Result<Response, ApiError> {
     let kind = records::kind(kind)?;
     let format = take_format(&mut query)?;
-    query.retain(|(name, _)| name != "page" && name != "per_page");
     let params: ListParams = list_params(query)?;
+    // Checked as a list checks them (a client may send its list's query), then ignored.
+    if !(1..=records::MAX_PAGE).contains(&params.page) {
+        return Err(ApiError::invalid(
+            "page",
+            format!("must be between 1 and {}", records::MAX_PAGE),
+        ));
+    }
+    if !(1..=records::MAX_PER_PAGE).contains(&params.per_page) {
+        return Err(ApiError::invalid(
+            "per_page",
+            format!("must be between 1 and {}", records::MAX_PER_PAGE),
+        ));
+    }
     let sheet = records::export::sheet(&app.store, &caller.actor, &kind, &params).await?;
     attachment(&app, sheet, format, kind.name).await
 }
