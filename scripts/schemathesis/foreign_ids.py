@@ -32,24 +32,12 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 
+from make_config import ID_FIELD as _CONFIG_ID_FIELD
+
 API = "/api/v1"
 
-# list route -> id field of its records
-ID_FIELD = {
-    "activities": "activity_id",
-    "contacts": "contact_id",
-    "customers": "customer_id",
-    "deals": "deal_id",
-    "orders": "order_id",
-    "payments": "payment_id",
-    "products": "sku",
-    "spend": "spend_id",
-    "surveys": "response_id",
-    "targets": "target_id",
-    "teams": "team_id",
-    "users": "user_id",
-    "webhooks": "id",
-}
+# list route -> id field of its records (import tracking ids are not listed here)
+ID_FIELD = {k: v for k, v in _CONFIG_ID_FIELD.items() if k != "imports"}
 
 # docs/permissions.md, object -> action -> (rep, manager). "-" means never (403).
 POLICY = {

@@ -6,9 +6,9 @@
 "use strict";
 
 (function () {
+  // The session's CSRF token, read by app.js (loaded first).
   function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
+    return window.Salesboard ? window.Salesboard.csrf() : "";
   }
 
   // Sends JSON to the API; resolves with {ok, status, body}.

@@ -125,6 +125,16 @@ async fn delete_sessions_of_user(pool: &AnyPool, user_id: &str) -> Result<u64, S
     Ok(done.rows_affected())
 }
 
+/// An update that touched no row names no user.
+fn known_user(rows: u64, user_id: &str) -> Result<(), StoreError> {
+    match rows {
+        0 => Err(StoreError::Conflict(format!(
+            "no user with id \"{user_id}\""
+        ))),
+        _ => Ok(()),
+    }
+}
+
 async fn set_user_language(
     pool: &AnyPool,
     user_id: &str,
@@ -136,11 +146,7 @@ async fn set_user_language(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    if updated.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!(
-            "no user with id \"{user_id}\""
-        )));
-    }
+    known_user(updated.rows_affected(), user_id)?;
     tx.commit().await?;
     Ok(())
 }
@@ -153,11 +159,7 @@ async fn set_user_active(pool: &AnyPool, user_id: &str, active: bool) -> Result<
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    if updated.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!(
-            "no user with id \"{user_id}\""
-        )));
-    }
+    known_user(updated.rows_affected(), user_id)?;
     if !active {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)

@@ -146,6 +146,22 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Polls the import job `started` (the answer to its upload) as the
+    /// admin until it is no longer running, and returns it.
+    pub async fn finished_import(&self, started: &Value) -> Value {
+        let id = started["id"].as_str().unwrap_or_default();
+        for _ in 0..500 {
+            let (_, job) = self
+                .call("GET", &format!("/api/v1/imports/{id}"), Some("admin"), None)
+                .await;
+            if job["status"] != "running" {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the import did not finish")
+    }
+
     /// Gets a page as `actor` (`None`: anonymous): its status and text.
     pub async fn page(&self, path: &str, actor: Option<&str>) -> (StatusCode, String) {
         let mut builder = Request::builder().method("GET").uri(path);

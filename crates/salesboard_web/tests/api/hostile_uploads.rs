@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode};
 use salesboard_web::api::imports::MAX_UPLOAD_BYTES;
-use serde_json::Value;
 
 use crate::common::{Db, TestApp};
 
@@ -85,20 +84,6 @@ async fn a_streamed_1_gib_upload_is_refused_with_413_after_the_limit() {
     assert_eq!(status, StatusCode::OK);
 }
 
-async fn finished(app: &TestApp, started: &Value) -> Value {
-    let id = started["id"].as_str().unwrap_or_default();
-    for _ in 0..500 {
-        let (_, job) = app
-            .call("GET", &format!("/api/v1/imports/{id}"), Some("admin"), None)
-            .await;
-        if job["status"] != "running" {
-            return job;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("the import did not finish")
-}
-
 #[tokio::test]
 async fn a_file_that_is_not_what_its_name_says_fails_its_import_by_name() {
     let app = TestApp::spawn(Db::Sqlite).await;
@@ -130,7 +115,7 @@ async fn a_file_that_is_not_what_its_name_says_fails_its_import_by_name() {
             ))
             .await;
         assert_eq!(status, StatusCode::ACCEPTED, "{started}");
-        let job = finished(&app, &started).await;
+        let job = app.finished_import(&started).await;
         assert_eq!(job["status"], "failed", "{job}");
         let error = job["error"].as_str().unwrap_or_default();
         assert!(error.starts_with(reason), "{name}: {error}");

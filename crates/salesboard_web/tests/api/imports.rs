@@ -52,20 +52,6 @@ fn upload(app: &TestApp, file_name: &str, content: &[u8]) -> Request<Body> {
     )
 }
 
-async fn finished(app: &TestApp, started: &Value) -> Value {
-    let id = started["id"].as_str().unwrap_or_default();
-    for _ in 0..200 {
-        let (_, job) = app
-            .call("GET", &format!("/api/v1/imports/{id}"), Some("admin"), None)
-            .await;
-        if job["status"] != "running" {
-            return job;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("the import did not finish")
-}
-
 #[tokio::test]
 async fn an_uploaded_file_is_imported_with_the_cli_report() {
     let app = TestApp::spawn(Db::Sqlite).await;
@@ -77,7 +63,7 @@ async fn an_uploaded_file_is_imported_with_the_cli_report() {
         ))
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started}");
-    let job = finished(&app, &started).await;
+    let job = app.finished_import(&started).await;
     assert_eq!(job["status"], "done", "{job}");
     assert_eq!(job["report"]["written"]["products"]["created"], 1, "{job}");
     assert_eq!(
@@ -104,7 +90,7 @@ async fn a_bad_row_names_file_line_and_field_and_nothing_is_written() {
     let (_, started) = app
         .send(upload(&app, "orders.csv", orders.as_bytes()))
         .await;
-    let job = finished(&app, &started).await;
+    let job = app.finished_import(&started).await;
     assert_eq!(job["status"], "failed", "{job}");
     let error = job["error"].as_str().unwrap_or_default();
     assert!(error.contains("orders.csv: line 5: quantity"), "{error}");
@@ -284,7 +270,7 @@ async fn an_upload_runs_with_the_kind_and_mapping_of_the_preview() {
         ))
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started}");
-    let job = finished(&app, &started).await;
+    let job = app.finished_import(&started).await;
     assert_eq!(job["status"], "done", "{job}");
     assert_eq!(job["report"]["written"]["products"]["created"], 1, "{job}");
     let (status, product) = app
@@ -315,7 +301,7 @@ async fn the_rejected_rows_download_holds_exactly_the_rejected_rows() {
         ))
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started}");
-    let job = finished(&app, &started).await;
+    let job = app.finished_import(&started).await;
     assert_eq!(job["status"], "done", "{job}");
     assert_eq!(job["report"]["written"]["orders"]["created"], 2, "{job}");
     assert_eq!(job["step"]["done"], 2, "two rows written: {job}");
@@ -436,7 +422,7 @@ async fn nobody_else_reads_a_job_or_its_rejected_rows() {
             ORDERS_WITH_BAD_LINE_5.as_bytes(),
         ))
         .await;
-    let job = finished(&app, &started).await;
+    let job = app.finished_import(&started).await;
     let id = job["id"].as_str().unwrap_or_default();
     for path in [
         format!("/api/v1/imports/{id}"),

@@ -16,7 +16,7 @@ use salesboard_store::records::{
 use serde_json::{Map, Value as Json};
 
 use super::detail::{RecordForm, build_form, zone_offset};
-use super::view::{self, Cell, Names};
+use super::view::{self, Cell, Names, Row};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::pages::i18n::Lang;
@@ -31,7 +31,7 @@ struct Related {
     kind: &'static str,
     title: String,
     headers: Vec<String>,
-    rows: Vec<(String, String, Vec<Cell>)>,
+    rows: Vec<Row>,
     total: i64,
     new_href: Option<String>,
 }
@@ -40,7 +40,8 @@ struct Related {
 #[derive(Debug)]
 struct Event {
     at: String,
-    sort_key: String,
+    /// When, for the order of the timeline (untimed events last).
+    seconds: i64,
     what: String,
     text: String,
     href: String,
@@ -64,15 +65,15 @@ struct CustomerView {
     now_offset: String,
 }
 
-async fn related(
+/// Up to [`RELATED`] records of `kind` whose `filter` field has its value,
+/// sorted by `sort`, and how many there are in all.
+async fn records_of(
     app: &AppState,
     caller: &Caller,
-    kind: RecordKind,
+    kind: &RecordKind,
     filter: (&str, &str),
     sort: &str,
-    names: &Names,
-    lang: Lang,
-) -> (Related, Vec<Map<String, Json>>) {
+) -> (i64, Vec<Map<String, Json>>) {
     let params = ListParams {
         filters: vec![(filter.0.to_string(), filter.1.to_string())],
         sort: Some(sort.to_string()),
@@ -80,61 +81,60 @@ async fn related(
         per_page: RELATED,
         search: None,
     };
-    let page = records::list(&app.store, &caller.actor, &kind, &params)
-        .await
-        .ok();
-    let items = page.as_ref().map(|p| p.items.clone()).unwrap_or_default();
+    match records::list(&app.store, &caller.actor, kind, &params).await {
+        Ok(page) => (page.total, page.items),
+        Err(_) => (0, Vec::new()),
+    }
+}
+
+/// A section of the page: `items` in a table of every field but `left_out`.
+fn section(
+    kind: &RecordKind,
+    left_out: &str,
+    items: &[Map<String, Json>],
+    total: i64,
+    new_href: Option<String>,
+    names: &Names,
+    lang: Lang,
+) -> Related {
     let fields: Vec<_> = kind
         .fields
         .iter()
-        .filter(|f| f.name != filter.0 && f.name != "updated_at")
+        .filter(|f| f.name != left_out && f.name != "updated_at")
         .collect();
-    let key = kind.key_field().name;
-    let rows = items
-        .iter()
-        .map(|item| {
-            let id = item
-                .get(key)
-                .and_then(Json::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let cells = fields
-                .iter()
-                .map(|f| {
-                    view::cell(
-                        kind.name,
-                        f,
-                        item.get(f.name).unwrap_or(&Json::Null),
-                        names,
-                        lang,
-                    )
-                })
-                .collect();
-            (
-                format!("/{}/{}", kind.name, view::url_segment(&id)),
-                id,
-                cells,
-            )
-        })
-        .collect();
-    let may_create = policy::reach(caller.actor.role, kind.name, Action::Create) != Reach::Never;
-    let section = Related {
+    Related {
         kind: kind.name,
         title: super::kind_title(kind.name, lang).to_string(),
         headers: fields
             .iter()
             .map(|f| view::field_label(kind.name, f.name, lang))
             .collect(),
-        rows,
-        total: page.map_or(0, |p| p.total),
-        new_href: (may_create && filter.0 == "customer_id").then(|| {
-            format!(
-                "/{}/new?customer_id={}",
-                kind.name,
-                view::url_segment(filter.1)
-            )
-        }),
-    };
+        rows: view::rows(kind, &fields, items, names, lang),
+        total,
+        new_href,
+    }
+}
+
+/// The customer's records of `kind` as a section, and the records.
+async fn related(
+    app: &AppState,
+    caller: &Caller,
+    kind: RecordKind,
+    customer_id: &str,
+    sort: &str,
+    names: &Names,
+    lang: Lang,
+) -> (Related, Vec<Map<String, Json>>) {
+    let (total, items) = records_of(app, caller, &kind, ("customer_id", customer_id), sort).await;
+    let may_create = policy::reach(caller.actor.role, kind.name, Action::Create) != Reach::Never;
+    let new_href = may_create.then(|| {
+        format!(
+            "/{}/new?customer_id={}",
+            kind.name,
+            view::url_segment(customer_id)
+        )
+    });
+    let section = section(&kind, "customer_id", &items, total, new_href, names, lang);
     (section, items)
 }
 
@@ -148,10 +148,7 @@ fn text_of(item: &Map<String, Json>, field: &str) -> String {
 fn event(at: &str, what: String, text: String, href: String, class: &'static str) -> Event {
     Event {
         at: at.get(..16).unwrap_or(at).replace('T', " "),
-        sort_key: chrono::DateTime::parse_from_rfc3339(at)
-            .map(|t| t.timestamp().to_string())
-            .map(|s| format!("{s:0>20}"))
-            .unwrap_or_default(),
+        seconds: chrono::DateTime::parse_from_rfc3339(at).map_or(i64::MIN, |t| t.timestamp()),
         what,
         text,
         href,
@@ -202,7 +199,7 @@ pub(super) async fn customer_page(
         &offset,
         delete_allowed,
     );
-    let by_customer = ("customer_id", id.as_str());
+    let by_customer = id.as_str();
     let (contacts, _) = related(&app, &caller, CONTACTS, by_customer, "name", &names, lang).await;
     let (deals, deal_items) = related(
         &app,
@@ -244,60 +241,31 @@ pub(super) async fn customer_page(
         lang,
     )
     .await;
-    let mut payments = Related {
-        kind: "payments",
-        title: super::kind_title("payments", lang).to_string(),
-        headers: Vec::new(),
-        rows: Vec::new(),
-        total: 0,
-        new_href: None,
-    };
+    // Payments belong to orders: those of the orders shown.
     let mut payment_items = Vec::new();
+    let mut payment_total = 0;
     for order in &order_items {
         let order_id = text_of(order, "order_id");
-        let (found, items) = related(
+        let (total, items) = records_of(
             &app,
             &caller,
-            PAYMENTS,
+            &PAYMENTS,
             ("order_id", &order_id),
             "-paid_at",
-            &names,
-            lang,
         )
         .await;
-        if payments.headers.is_empty() {
-            payments.headers = PAYMENTS
-                .fields
-                .iter()
-                .filter(|f| f.name != "updated_at")
-                .map(|f| view::field_label("payments", f.name, lang))
-                .collect();
-        }
-        payments.total += found.total;
-        for item in items {
-            let cells = PAYMENTS
-                .fields
-                .iter()
-                .filter(|f| f.name != "updated_at")
-                .map(|f| {
-                    view::cell(
-                        "payments",
-                        f,
-                        item.get(f.name).unwrap_or(&Json::Null),
-                        &names,
-                        lang,
-                    )
-                })
-                .collect();
-            let payment_id = text_of(&item, "payment_id");
-            payments.rows.push((
-                format!("/payments/{}", view::url_segment(&payment_id)),
-                payment_id,
-                cells,
-            ));
-            payment_items.push(item);
-        }
+        payment_total += total;
+        payment_items.extend(items);
     }
+    let payments = section(
+        &PAYMENTS,
+        "",
+        &payment_items,
+        payment_total,
+        None,
+        &names,
+        lang,
+    );
     let mut timeline = Vec::new();
     for item in &activity_items {
         let kind = text_of(item, "kind");
@@ -391,7 +359,7 @@ pub(super) async fn customer_page(
             "survey",
         ));
     }
-    timeline.sort_by(|a, b| b.sort_key.cmp(&a.sort_key));
+    timeline.sort_by_key(|event| std::cmp::Reverse(event.seconds));
     let may_update = policy::reach(role, "customers", Action::Update) != Reach::Never;
     let page = CustomerView {
         frame: Frame::new(

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use chrono::Offset;
 use salesboard_app::policy::{self, Action, Reach};
 use salesboard_app::records;
 use salesboard_app::settings;
@@ -202,10 +201,9 @@ fn form_field(
     } else {
         text
     };
-    if input == "select" && !options.iter().any(|(_, _, chosen)| *chosen) {
-        options.insert(0, (String::new(), "–".into(), true));
-    } else if input == "select" {
-        options.insert(0, (String::new(), "–".into(), false));
+    if input == "select" {
+        let none_chosen = !options.iter().any(|(_, _, chosen)| *chosen);
+        options.insert(0, (String::new(), "–".into(), none_chosen));
     }
     let is_key = field.name == kind.key_field().name;
     FormField {
@@ -223,13 +221,10 @@ fn form_field(
 /// The organization's UTC offset now (`+08:00`), for new times.
 pub(crate) async fn zone_offset(app: &AppState) -> String {
     match settings::timezone(&app.store).await {
-        Ok(zone) => {
-            let now = chrono::Utc::now().with_timezone(&zone.tz());
-            let seconds = now.offset().fix().local_minus_utc();
-            let sign = if seconds < 0 { '-' } else { '+' };
-            let minutes = seconds.abs() / 60;
-            format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
-        }
+        Ok(zone) => chrono::Utc::now()
+            .with_timezone(&zone.tz())
+            .format("%:z")
+            .to_string(),
         Err(_) => "+00:00".into(),
     }
 }

@@ -9,9 +9,8 @@ use axum::response::Response;
 use salesboard_app::policy::{self, Action, Reach};
 use salesboard_app::records::{self, ListParams};
 use salesboard_store::records::{RecordKind, kind_named};
-use serde_json::Value as Json;
 
-use super::view::{self, Cell, Names};
+use super::view::{self, Names, Row};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::pages::i18n::Lang;
@@ -50,14 +49,6 @@ struct Header {
     href: String,
     sorted: &'static str,
     numeric: bool,
-}
-
-/// One row: its record's id and its cells.
-#[derive(Debug)]
-struct Row {
-    id: String,
-    href: String,
-    cells: Vec<Cell>,
 }
 
 /// A filter's select box.
@@ -210,30 +201,7 @@ async fn list_or_pool(
             }
         })
         .collect();
-    let key = kind.key_field().name;
-    let rows = page
-        .items
-        .iter()
-        .map(|item| {
-            let id = item
-                .get(key)
-                .and_then(Json::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let cells = shown
-                .iter()
-                .map(|field| {
-                    let value = item.get(field.name).unwrap_or(&Json::Null);
-                    view::cell(kind_name, field, value, &names, lang)
-                })
-                .collect();
-            Row {
-                href: format!("/{kind_name}/{}", view::url_segment(&id)),
-                id,
-                cells,
-            }
-        })
-        .collect();
+    let rows = view::rows(&kind, &shown, &page.items, &names, lang);
     let mut filters = Vec::new();
     let offered: &[&str] = if pool {
         &["channel", "region", "industry"]
@@ -260,16 +228,7 @@ async fn list_or_pool(
             };
             let label = match name {
                 "owner" => names.user(value),
-                "team" => {
-                    view::cell(
-                        kind_name,
-                        kind_field(&kind, name),
-                        &total.group,
-                        &names,
-                        lang,
-                    )
-                    .text
-                }
+                "team" => names.team(value),
                 "stage" => names.stage(value, lang),
                 _ => view::code_label(name, value, lang),
             };
@@ -325,8 +284,4 @@ async fn list_or_pool(
         pool,
     };
     render(&view, cookie)
-}
-
-fn kind_field(kind: &RecordKind, name: &str) -> &'static salesboard_store::records::FieldDef {
-    kind.field(name).unwrap_or(kind.key_field())
 }

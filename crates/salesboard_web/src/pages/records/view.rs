@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use salesboard_app::records::{self, ListParams};
 use salesboard_io::import::FileKind;
 use salesboard_store::Store;
-use salesboard_store::records::{FieldDef, FieldType, TEAMS, USERS};
-use serde_json::Value as Json;
+use salesboard_store::records::{FieldDef, FieldType, RecordKind, TEAMS, USERS};
+use serde_json::{Map, Value as Json};
 
 use crate::AppState;
 use crate::auth::Caller;
@@ -122,6 +122,14 @@ impl Names {
             .unwrap_or_else(|| id.to_string())
     }
 
+    /// A team's name, or the id when the caller may not see the team.
+    pub(crate) fn team(&self, id: &str) -> String {
+        self.teams
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
     /// The users the caller may see, by name.
     pub(crate) fn users_by_name(&self) -> Vec<(String, String)> {
         let mut users: Vec<_> = self
@@ -221,6 +229,50 @@ pub(crate) struct Cell {
     pub numeric: bool,
 }
 
+/// One record as a table row: its key, its page and its cells.
+#[derive(Debug)]
+pub(crate) struct Row {
+    /// The record's key.
+    pub id: String,
+    /// The record's page.
+    pub href: String,
+    /// The cells of `fields`.
+    pub cells: Vec<Cell>,
+}
+
+/// The rows of `items` (records of `kind`), one cell per field of `fields`.
+pub(crate) fn rows(
+    kind: &RecordKind,
+    fields: &[&FieldDef],
+    items: &[Map<String, Json>],
+    names: &Names,
+    lang: Lang,
+) -> Vec<Row> {
+    let key = kind.key_field().name;
+    items
+        .iter()
+        .map(|item| {
+            let id = item
+                .get(key)
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let cells = fields
+                .iter()
+                .map(|field| {
+                    let value = item.get(field.name).unwrap_or(&Json::Null);
+                    cell(kind.name, field, value, names, lang)
+                })
+                .collect();
+            Row {
+                href: format!("/{}/{}", kind.name, url_segment(&id)),
+                id,
+                cells,
+            }
+        })
+        .collect()
+}
+
 /// Where a reference field's value links to.
 fn link_of(kind: &str, field: &str, id: &str) -> Option<String> {
     let target = match field {
@@ -237,9 +289,7 @@ fn link_of(kind: &str, field: &str, id: &str) -> Option<String> {
 
 /// A path segment, percent-encoded.
 pub(crate) fn url_segment(text: &str) -> String {
-    crate::pages::encode_query(&[(String::new(), text.to_string())])
-        .trim_start_matches('=')
-        .to_string()
+    crate::pages::percent_encode(text)
 }
 
 /// A value for people.
@@ -273,16 +323,10 @@ pub(crate) fn cell(kind: &str, field: &FieldDef, value: &Json, names: &Names, la
         _ => {
             let shown = match field.name {
                 "owner" | "user_id" if kind != "targets" => names.user(text),
-                "owner" => names
-                    .teams
-                    .get(text)
-                    .cloned()
-                    .unwrap_or_else(|| names.user(text)),
-                "team" => names
-                    .teams
-                    .get(text)
-                    .cloned()
-                    .unwrap_or_else(|| text.to_string()),
+                // A target's owner is a user or a team.
+                "owner" if names.teams.contains_key(text) => names.team(text),
+                "owner" => names.user(text),
+                "team" => names.team(text),
                 "stage" => names.stage(text, lang),
                 name => code_label(name, text, lang),
             };
