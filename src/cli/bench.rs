@@ -38,6 +38,13 @@ pub enum BenchCommand {
         /// run on large data).
         #[arg(long)]
         with_reference: bool,
+        /// Also time the web dashboard's board without filters (the KPIs of
+        /// the period and of the previous one, the trend with last year's
+        /// line, new customers by channel, new vs returning revenue, every
+        /// product, cycle days, the rep table): from the engine as the server
+        /// serves it, and from the reference functions as with filters.
+        #[arg(long)]
+        with_board: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -54,9 +61,16 @@ pub async fn run(
             period,
             runs,
             with_reference,
+            with_board,
             format,
         } => match store {
-            Some(store) => dashboard(store, &period, runs, with_reference, format).await,
+            Some(store) => {
+                let timings = Timings {
+                    reference: with_reference,
+                    board: with_board,
+                };
+                dashboard(store, &period, runs, timings, format).await
+            }
             None => anyhow::bail!("bench dashboard needs a database"),
         },
     }
@@ -87,11 +101,17 @@ fn timed(
     Ok((rank(0.5), rank(0.9), times.len()))
 }
 
+/// What `bench dashboard` times besides the engine.
+struct Timings {
+    reference: bool,
+    board: bool,
+}
+
 async fn dashboard(
     store: &impl Store,
     period: &str,
     runs: usize,
-    with_reference: bool,
+    timings: Timings,
     format: Format,
 ) -> anyhow::Result<()> {
     use salesboard_domain::kpi::{Dimension, kpi_report};
@@ -124,7 +144,22 @@ async fn dashboard(
         "runs": engine_runs,
         "order_lines": order_lines,
     });
-    if with_reference {
+    if timings.board {
+        use salesboard_app::kpi_board::{Compare, compute, from_engine};
+        let (median, p90, count) = timed(runs, "board runs (engine)", || {
+            std::hint::black_box(from_engine(&engine, &input, period, Compare::Previous));
+            Ok(())
+        })?;
+        let (ref_median, ref_p90, ref_count) = timed(runs, "board runs (reference)", || {
+            std::hint::black_box(compute(&input, &stages, period, Compare::Previous, &[])?);
+            Ok(())
+        })?;
+        result["board"] = serde_json::json!({
+            "engine": { "median_ms": round(median), "p90_ms": round(p90), "runs": count },
+            "reference": { "median_ms": round(ref_median), "p90_ms": round(ref_p90), "runs": ref_count },
+        });
+    }
+    if timings.reference {
         let (median, p90, count) = timed(runs, "reference runs", || {
             kpi_report(&input, period, &stages, None, &[])?;
             kpi_report(&input, period, &stages, Some(Dimension::Month), &[])?;
@@ -149,6 +184,14 @@ async fn dashboard(
             reference["p90_ms"].as_f64(),
         ) {
             println!("dashboard (reference functions): median {median:.1} ms, p90 {p90:.1} ms");
+        }
+        for source in ["engine", "reference"] {
+            let board = &result["board"][source];
+            if let (Some(median), Some(p90)) =
+                (board["median_ms"].as_f64(), board["p90_ms"].as_f64())
+            {
+                println!("web dashboard board ({source}): median {median:.1} ms, p90 {p90:.1} ms");
+            }
         }
     }
     Ok(())

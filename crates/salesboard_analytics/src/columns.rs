@@ -22,7 +22,7 @@ pub(crate) fn amount(units: i128) -> Decimal {
 pub(crate) const MAX_LIFESPAN_YEARS: i64 = 10;
 
 /// A local date as a day number.
-fn day(date: NaiveDate) -> i32 {
+pub(crate) fn day(date: NaiveDate) -> i32 {
     date.num_days_from_ce()
 }
 
@@ -95,6 +95,9 @@ pub struct Engine {
     pub(crate) survey_score: Vec<i64>,
     /// How many customers have counted orders.
     pub(crate) customers: usize,
+    /// The day of each customer's first counted order, by customer code
+    /// (`lines.customer`).
+    pub(crate) customer_first_day: Vec<i32>,
     /// The channel of each first order's customer.
     pub(crate) first_order_channel: Vec<u32>,
     pub(crate) channels: Dictionary,
@@ -249,6 +252,12 @@ impl Engine {
             })
             .collect();
         firsts.sort_unstable();
+        let mut customer_first_day = vec![i32::MAX; customers.len()];
+        for (customer, (_, _, day, _)) in &first_order {
+            if let Some(&code) = customers.codes.get(*customer) {
+                customer_first_day[code as usize] = *day;
+            }
+        }
         let mut converted: HashSet<&str> = first_order.keys().copied().collect();
         converted.extend(
             data.deals
@@ -319,6 +328,7 @@ impl Engine {
             lines,
             orders: orders as usize,
             customers: Dictionary::len(&customers),
+            customer_first_day,
             owners,
             products,
             payment_day: payments.iter().map(|p| p.0).collect(),

@@ -37,7 +37,7 @@ pub struct Ranked {
 }
 
 impl Engine {
-    fn revenue_units(&self, from: NaiveDate, to: NaiveDate) -> i128 {
+    pub(crate) fn revenue_units(&self, from: NaiveDate, to: NaiveDate) -> i128 {
         self.lines.amount[range(&self.lines.day, from, to)]
             .iter()
             .sum()

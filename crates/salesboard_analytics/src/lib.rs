@@ -7,13 +7,17 @@
 //! It covers every KPI of a period without filters (revenue … CAC by
 //! channel, churn and CLV, sales cycle, lead conversion, win rate, CSAT, NPS,
 //! the funnel and the rep table) and the dashboard's monthly trend and revenue
-//! by rep and by product. Filters and the other breakdowns still come from
+//! by rep and by product, and what the web dashboard draws without filters
+//! (new vs returning revenue, product totals, won deals' cycle days, new
+//! customers per channel). Filters and the other breakdowns still come from
 //! the reference.
 
+mod board;
 mod columns;
 mod figures;
 mod report;
 mod reps;
 
+pub use board::ProductTotal;
 pub use columns::Engine;
 pub use figures::Ranked;

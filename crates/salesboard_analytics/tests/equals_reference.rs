@@ -48,3 +48,79 @@ proptest! {
         assert_same(&input, &period(kind, year, index, length));
     }
 }
+
+/// The web dashboard's board from the engine equals the one the reference
+/// functions compute, field by field (compared through their full debug
+/// text: every figure, group, product, cycle day and choice).
+fn assert_same_board(input: &salesboard_domain::kpi::KpiInput, period: Period, last_year: bool) {
+    use salesboard_app::kpi_board::{Compare, compute, from_engine};
+    let stages: Vec<String> = ["lead", "qualified", "proposal", "negotiation", "won"]
+        .map(String::from)
+        .to_vec();
+    let compare = if last_year {
+        Compare::LastYear
+    } else {
+        Compare::Previous
+    };
+    let engine = Engine::new(input, &stages);
+    let fast = from_engine(&engine, input, period, compare);
+    let reference = compute(input, &stages, period, compare, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        without_trailing_zeros(&format!("{fast:#?}")),
+        without_trailing_zeros(&format!("{reference:#?}")),
+        "board of {period}"
+    );
+}
+
+/// Debug text with every decimal written without trailing zeros, so that
+/// `13800.000` and `13800` (equal amounts of different scales) compare equal.
+fn without_trailing_zeros(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if !c.is_ascii_digit() || chars.peek() != Some(&'.') {
+            continue;
+        }
+        chars.next();
+        let mut fraction = String::new();
+        while let Some(d) = chars.next_if(char::is_ascii_digit) {
+            fraction.push(d);
+        }
+        let kept = fraction.trim_end_matches('0');
+        if !kept.is_empty() {
+            out.push('.');
+            out.push_str(kept);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_tiny_fixture_gives_the_reference_board() {
+    let input = tiny();
+    for text in ["2023-Q4", "2024", "2024-Q1", "2024-02"] {
+        let period = Period::parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_same_board(&input, period, false);
+        assert_same_board(&input, period, true);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_companies_give_the_reference_board(
+        lines in 1_usize..1_500,
+        seed in any::<u64>(),
+        zone in prop::sample::select(vec!["Asia/Shanghai", "UTC", "America/New_York"]),
+        kind in 0_u8..4,
+        year in 2022_i32..2027,
+        index in any::<u32>(),
+        length in 1_i64..800,
+        last_year in any::<bool>(),
+    ) {
+        let input = company(lines, seed, zone);
+        assert_same_board(&input, period(kind, year, index, length), last_year);
+    }
+}

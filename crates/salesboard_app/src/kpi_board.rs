@@ -2,15 +2,19 @@
 //! filters, over the records the caller may read: the KPIs of the period and
 //! of the period it is compared with, the monthly figures of the trend, the
 //! breakdowns behind the charts (channels, new vs returning, products, won
-//! deals' cycle days) and the values the filters can take. All of it comes
-//! from the reference KPI functions (`salesboard_domain::kpi`), so every
+//! deals' cycle days) and the values the filters can take. Without filters
+//! it comes from the columnar engine ([`from_engine`]); with filters from the
+//! reference KPI functions ([`compute`]). The two give the same board (the
+//! analytics crate's tests compare them on random companies), and every
 //! number agrees with `GET /api/v1/kpis` for the same period and filters.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
+use salesboard_analytics::Engine;
 use salesboard_domain::kpi::breakdown::{apply_filters, groups, time_groups};
+use salesboard_domain::kpi::customers::new_customers;
 use salesboard_domain::kpi::pipeline::cycle_days;
 use salesboard_domain::kpi::report::kpi_figures;
 use salesboard_domain::kpi::reps::rep_table;
@@ -75,6 +79,15 @@ pub struct ProductSales {
     pub units: i64,
 }
 
+/// New customers of one acquisition channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelCount {
+    /// The channel; `None` for customers without one.
+    pub channel: Option<String>,
+    /// Customers whose first counted order falls in the period.
+    pub new_customers: usize,
+}
+
 /// A user the caller may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
@@ -114,8 +127,10 @@ pub struct Board {
     pub months: Vec<KpiGroup>,
     /// The same months a year earlier and their revenue, in the same order.
     pub months_last_year: Vec<(Period, Amount)>,
-    /// Every KPI per acquisition channel (the group `None` last).
-    pub channels: Vec<KpiGroup>,
+    /// New customers of the period per acquisition channel: every channel
+    /// of a customer or a spend entry, then `None` when some customer or
+    /// spend entry has none.
+    pub channels: Vec<ChannelCount>,
     /// Revenue of new customers (first order in the period) and of returning ones.
     pub new_revenue: Amount,
     /// Revenue of returning customers.
@@ -154,6 +169,10 @@ pub async fn board(
     let own = caller_input(store, &snapshot, actor).await?;
     let worked = tokio::task::spawn_blocking(move || {
         let input = own.as_ref().map_or(&snapshot.input, |o| &o.input);
+        if filters.is_empty() {
+            let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
+            return Ok(from_engine(engine, input, period, compare));
+        }
         compute(input, &snapshot.stage_order, period, compare, &filters)
     })
     .await
@@ -193,25 +212,102 @@ pub fn compute(
         })
         .collect();
     let segment = |key: &str| Amount(revenue(&view.and(Dimension::Segment, Some(key)), &period));
+    let channels = channel_keys(input)
+        .into_iter()
+        .map(|channel| ChannelCount {
+            new_customers: new_customers(
+                &view.and(Dimension::Channel, channel.as_deref()),
+                &period,
+            ),
+            channel,
+        })
+        .collect();
     Ok(Board {
         totals: kpi_figures(&view, &period, stage_order),
         compared: kpi_figures(&compared_view, &compared_period, stage_order),
         reps: rep_table(&view, &period),
         months: groups(&view, &window, Dimension::Month, stage_order),
         months_last_year,
-        channels: groups(&view, &period, Dimension::Channel, stage_order),
+        channels,
         new_revenue: segment("new"),
         returning_revenue: segment("returning"),
-        products: product_sales(&view, &period, filters),
+        products: product_sales(&view, input, &period, filters),
         cycle_days: cycle_days(&view, &period),
         choices: choices(input),
     })
+}
+
+/// The dashboard of `input` without filters, from `engine` (built over
+/// `input`): what [`compute`] gives with no filters, at the engine's speed.
+pub fn from_engine(engine: &Engine, input: &KpiInput, period: Period, compare: Compare) -> Board {
+    let window = trend_window(&period);
+    let months = time_groups(&window, Dimension::Month)
+        .into_iter()
+        .map(|(key, part)| KpiGroup {
+            key: Some(key),
+            figures: engine.figures(&part),
+        })
+        .collect();
+    let months_last_year = time_groups(&window.same_period_last_year(), Dimension::Month)
+        .into_iter()
+        .map(|(_, part)| (part, Amount(engine.revenue(&part))))
+        .collect();
+    let by_channel = engine.new_customers_by_channel(&period);
+    let channels = channel_keys(input)
+        .into_iter()
+        .map(|channel| ChannelCount {
+            new_customers: by_channel.get(&channel.as_deref()).copied().unwrap_or(0),
+            channel,
+        })
+        .collect();
+    let (new_revenue, returning_revenue) = engine.segment_revenue(&period);
+    let totals = engine.product_totals(&period);
+    let mut sold: BTreeMap<&str, (Decimal, i64)> = totals
+        .iter()
+        .map(|p| (p.sku.as_str(), (p.revenue, p.units)))
+        .collect();
+    for product in &input.dataset.products {
+        sold.entry(product.sku.as_str()).or_default();
+    }
+    Board {
+        totals: engine.figures(&period),
+        compared: engine.figures(&compare.of(&period)),
+        reps: engine.rep_table(&period),
+        months,
+        months_last_year,
+        channels,
+        new_revenue: Amount(new_revenue),
+        returning_revenue: Amount(returning_revenue),
+        products: ranked_products(sold, input),
+        cycle_days: engine.won_cycle_days(&period),
+        choices: choices(input),
+    }
+}
+
+/// The channels the chart of new customers shows: every channel of a
+/// customer or a spend entry, sorted, then `None` when a customer or a
+/// spend entry has none.
+fn channel_keys(input: &KpiInput) -> Vec<Option<String>> {
+    let data = &input.dataset;
+    let channels = data
+        .customers
+        .iter()
+        .map(|c| c.channel.as_ref())
+        .chain(data.spend.iter().map(|s| s.channel.as_ref()));
+    let keys: BTreeSet<Option<&String>> = channels.collect();
+    let mut ordered: Vec<Option<String>> =
+        keys.iter().flatten().map(|k| Some(k.to_string())).collect();
+    if keys.contains(&None) {
+        ordered.push(None);
+    }
+    ordered
 }
 
 /// Revenue and units per product (lines without a SKU left out) in the period, with the catalogue's unsold
 /// products the filters admit, highest revenue first, then by SKU.
 fn product_sales(
     view: &View,
+    input: &KpiInput,
     period: &Period,
     filters: &[(Dimension, String)],
 ) -> Vec<ProductSales> {
@@ -237,16 +333,23 @@ fn product_sales(
             sums.entry(sku).or_default();
         }
     }
+    ranked_products(sums, input)
+}
+
+/// The products with their names from the catalogue (the SKU when it lacks
+/// one), highest revenue first, then by SKU.
+fn ranked_products(sums: BTreeMap<&str, (Decimal, i64)>, input: &KpiInput) -> Vec<ProductSales> {
+    let names: HashMap<&str, &str> = input
+        .dataset
+        .products
+        .iter()
+        .map(|p| (p.sku.as_str(), p.name.as_str()))
+        .collect();
     let mut products: Vec<ProductSales> = sums
         .into_iter()
         .map(|(sku, (amount, units))| ProductSales {
             sku: sku.to_string(),
-            name: view
-                .facts
-                .product_by_sku
-                .get(sku)
-                .map_or(sku, |p| p.name.as_str())
-                .to_string(),
+            name: names.get(sku).copied().unwrap_or(sku).to_string(),
             revenue: Amount(amount),
             units,
         })
@@ -376,7 +479,7 @@ mod tests {
         let new_by_channel: Vec<(Option<&str>, usize)> = board
             .channels
             .iter()
-            .map(|g| (g.key.as_deref(), g.figures.new_customers))
+            .map(|g| (g.channel.as_deref(), g.new_customers))
             .collect();
         assert_eq!(
             new_by_channel,

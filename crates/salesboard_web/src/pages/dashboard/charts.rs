@@ -127,7 +127,7 @@ fn channels(board: &Board, links: &Links, lang: Lang) -> Value {
         .iter()
         .map(|g| {
             money(
-                g.key
+                g.channel
                     .as_ref()
                     .and_then(|k| board.totals.cac_by_channel.get(k).copied().flatten()),
             )
@@ -135,7 +135,7 @@ fn channels(board: &Board, links: &Links, lang: Lang) -> Value {
         .collect();
     let cac_links = groups
         .iter()
-        .map(|g| match &g.key {
+        .map(|g| match &g.channel {
             Some(channel) => links.explain(
                 "cac_by_channel",
                 links.period,
@@ -147,13 +147,13 @@ fn channels(board: &Board, links: &Links, lang: Lang) -> Value {
         .collect();
     json!({
         "id": "channels", "kind": "bar", "title": lang.t("chart_channels"),
-        "categories": groups.iter().map(|g| g.key.clone().unwrap_or_else(|| lang.t("none").to_string())).collect::<Vec<_>>(),
+        "categories": groups.iter().map(|g| g.channel.clone().unwrap_or_else(|| lang.t("none").to_string())).collect::<Vec<_>>(),
         "series": [
             series(lang.t("cac"), "money", 0, cac, cac_links),
             series(
                 lang.t("new_customers"), "count", 1,
-                groups.iter().map(|g| Value::from(g.figures.new_customers)).collect(),
-                groups.iter().map(|g| links.here("new_customers", Some((Dimension::Channel, &key(&g.key))))).collect(),
+                groups.iter().map(|g| Value::from(g.new_customers)).collect(),
+                groups.iter().map(|g| links.here("new_customers", Some((Dimension::Channel, &key(&g.channel))))).collect(),
             ),
         ],
     })
@@ -278,6 +278,7 @@ pub(super) fn charts(board: &Board, links: &Links, lang: Lang) -> Value {
     json!({
         "locale": match lang { Lang::Zh => "ZH", Lang::En => "EN" },
         "lang": lang.tag(),
+        "table": lang.t("chart_data_table"),
         "charts": [
             trend(board, links, lang),
             funnel(board, links, lang),

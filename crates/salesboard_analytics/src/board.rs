@@ -1,0 +1,93 @@
+//! What the web dashboard draws besides the figures of a period: revenue of
+//! new and of returning customers, sales per product with units, the cycle
+//! days of the deals won, and new customers per acquisition channel, each
+//! from the sorted columns in one pass over the period's range.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use salesboard_domain::Period;
+
+use crate::columns::{Engine, amount, day, range};
+
+/// A product's counted sales in a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductTotal {
+    /// The SKU.
+    pub sku: String,
+    /// Revenue of its lines.
+    pub revenue: Decimal,
+    /// Units (returns subtract).
+    pub units: i64,
+}
+
+impl Engine {
+    /// Revenue of the period.
+    pub fn revenue(&self, period: &Period) -> Decimal {
+        amount(self.revenue_units(period.from, period.to))
+    }
+
+    /// Revenue of the period split by the customer's segment: new (their
+    /// first counted order falls in the period) and returning.
+    pub fn segment_revenue(&self, period: &Period) -> (Decimal, Decimal) {
+        let (from, to) = (day(period.from), day(period.to));
+        let (mut new, mut returning) = (0_i128, 0_i128);
+        for i in range(&self.lines.day, period.from, period.to) {
+            let first = self.customer_first_day[self.lines.customer[i] as usize];
+            if (from..to).contains(&first) {
+                new += self.lines.amount[i];
+            } else {
+                returning += self.lines.amount[i];
+            }
+        }
+        (amount(new), amount(returning))
+    }
+
+    /// Revenue and units of every SKU sold in the period (lines without a
+    /// SKU left out), by SKU.
+    pub fn product_totals(&self, period: &Period) -> Vec<ProductTotal> {
+        let mut sums = vec![(0_i128, 0_i64); self.products.names.len()];
+        for i in range(&self.lines.day, period.from, period.to) {
+            if let Some(sum) = sums.get_mut(self.lines.product[i] as usize) {
+                sum.0 += self.lines.amount[i];
+                sum.1 += self.lines.quantity[i];
+            }
+        }
+        let mut totals: Vec<ProductTotal> = sums
+            .into_iter()
+            .zip(&self.products.names)
+            .map(|((revenue, units), sku)| ProductTotal {
+                sku: sku.clone(),
+                revenue: amount(revenue),
+                units,
+            })
+            .collect();
+        totals.sort_by(|a, b| a.sku.cmp(&b.sku));
+        totals
+    }
+
+    /// Cycle days of the deals won in the period, sorted.
+    pub fn won_cycle_days(&self, period: &Period) -> Vec<i64> {
+        let mut days: Vec<i64> = range(&self.closed_day, period.from, period.to)
+            .filter(|i| self.closed_won[*i])
+            .map(|i| self.closed_cycle[i])
+            .collect();
+        days.sort_unstable();
+        days
+    }
+
+    /// New customers of the period per acquisition channel (`None`: the
+    /// customer has none).
+    pub fn new_customers_by_channel(&self, period: &Period) -> BTreeMap<Option<&str>, usize> {
+        let mut counts = BTreeMap::new();
+        for i in range(&self.first_order_day, period.from, period.to) {
+            let channel = self
+                .channels
+                .names
+                .get(self.first_order_channel[i] as usize)
+                .map(String::as_str);
+            *counts.entry(channel).or_default() += 1;
+        }
+        counts
+    }
+}
