@@ -148,6 +148,30 @@ try {
   check(page.url().includes("filter=product%3D"), `a click on the top product opens ${page.url()}`);
   await page.goBack();
 
+  // The keyboard reaches every chart point: each chart has a data table
+  // whose cells link where a click on the point goes. Tab to the trend's
+  // table, open it with Enter, tab to March's link and follow it.
+  await chartsWithData(page);
+  const tables = await page.evaluate(() => [...document.querySelectorAll(".chart-card")].map((card) => {
+    const chart = echarts.getInstanceByDom(card.querySelector(".chart"));
+    const points = chart.getOption().series[0].data.length;
+    return { rows: card.querySelectorAll(".chart-data tbody tr").length, points, links: card.querySelectorAll(".chart-data a").length };
+  }));
+  check(tables.length >= 8 && tables.every((t) => t.rows > 0 && t.rows === t.points && t.links > 0),
+    `every chart has a data table with a row per point (${tables.map((t) => `${t.rows}/${t.points}`).join(", ")})`);
+  await page.focus("#chart-trend + .chart-data summary");
+  await page.keyboard.press("Enter");
+  const marchLink = await page.evaluate((march) => document.querySelectorAll("#chart-trend + .chart-data tbody tr")[march].querySelector("a").getAttribute("href"), march);
+  let tabs = 0;
+  while (tabs < 40 && (await page.evaluate(() => document.activeElement && document.activeElement.getAttribute("href"))) !== marchLink) {
+    await page.keyboard.press("Tab");
+    tabs += 1;
+  }
+  await Promise.all([page.waitForURL(/\/explain\/revenue\?period=\d{4}-03/, { timeout: 10000 }), page.keyboard.press("Enter")]);
+  check(Number(decimal(await page.textContent("#explain-value"))) === marchValue,
+    `Tab ×${tabs} and Enter on March in the trend's data table open March's explanation (${marchValue})`);
+  await page.goBack();
+
   // A rep's name opens the list of that rep's customers.
   const rep = await page.getAttribute("#leaderboard a.rep", "href");
   await Promise.all([page.waitForURL(/\/customers\?owner=/), page.click("#leaderboard a.rep")]);

@@ -193,6 +193,48 @@
     return base;
   }
 
+  // The chart's numbers as a table under it, each a link to the same
+  // explanation a click on the point opens: reachable with the keyboard and
+  // by screen readers. Built with text nodes only.
+  function dataTable(spec, data) {
+    var details = document.createElement("details");
+    details.className = "chart-data";
+    var summary = document.createElement("summary");
+    summary.textContent = data.table + " · " + spec.title;
+    details.appendChild(summary);
+    var table = document.createElement("table");
+    var head = table.createTHead().insertRow();
+    head.appendChild(document.createElement("th"));
+    spec.series.forEach(function (s) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = s.name;
+      head.appendChild(th);
+    });
+    var body = table.createTBody();
+    spec.categories.forEach(function (category, i) {
+      var row = body.insertRow();
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = category;
+      row.appendChild(th);
+      spec.series.forEach(function (s) {
+        var cell = row.insertCell();
+        var text = formatter(s.unit, data.lang)(s.data[i]);
+        if (s.links[i]) {
+          var link = document.createElement("a");
+          link.href = s.links[i];
+          link.textContent = text;
+          cell.appendChild(link);
+        } else {
+          cell.textContent = text;
+        }
+      });
+    });
+    details.appendChild(table);
+    return details;
+  }
+
   function charts(holder) {
     if (typeof echarts === "undefined") return;
     var data = JSON.parse(holder.dataset.charts);
@@ -208,6 +250,7 @@
         if (link) window.location.assign(link);
       });
       instances.push(chart);
+      el.insertAdjacentElement("afterend", dataTable(spec, data));
     });
     window.addEventListener("resize", function () {
       instances.forEach(function (c) { c.resize(); });

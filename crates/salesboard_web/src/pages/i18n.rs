@@ -62,6 +62,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Monthly revenue vs last year",
     ),
     ("this_year", "本期", "This period"),
+    ("chart_data_table", "数据表", "Data table"),
     ("last_year", "去年同期", "Last year"),
     ("chart_funnel", "销售漏斗", "Sales funnel"),
     ("chart_cac", "各渠道获客成本", "CAC by channel"),
