@@ -19,8 +19,10 @@ pub use board::pipeline_page;
 pub use detail::{new_page, record_page};
 pub(crate) use list::kind_title;
 pub use list::{list_page, pool_page};
+pub(crate) use view::chinese_field_label;
 
 use crate::auth::Caller;
+use crate::messages::{about_field, translate};
 use crate::pages::{Frame, language, render};
 
 #[derive(Template)]
@@ -64,14 +66,15 @@ pub(crate) fn failed(
     query: &[(String, String)],
     error: RecordError,
 ) -> Response {
+    let (lang, _) = language(query, headers);
     let (status, message) = match error {
         RecordError::NotFound => (StatusCode::NOT_FOUND, None),
         RecordError::Forbidden(_) => (StatusCode::FORBIDDEN, None),
         RecordError::Invalid { field, message } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{field}: {message}")),
+            Some(about_field(&field, None, &message, lang)),
         ),
-        RecordError::Conflict(message) => (StatusCode::CONFLICT, Some(message)),
+        RecordError::Conflict(message) => (StatusCode::CONFLICT, Some(translate(&message, lang))),
         other => {
             tracing::error!(error = %other, "a record page failed");
             (StatusCode::INTERNAL_SERVER_ERROR, None)
