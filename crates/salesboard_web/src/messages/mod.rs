@@ -345,6 +345,15 @@ mod tests {
             translate("no Chinese for this", Lang::Zh),
             "no Chinese for this"
         );
+        // A template with "; " in it is one message, not two.
+        assert_eq!(
+            translate("too many attempts; try again in 30 s", Lang::Zh),
+            "尝试次数过多：请 30 秒后再试"
+        );
+        assert_eq!(
+            translate("customer_id \"c-1\" is already taken", Lang::Zh),
+            "customer_id“c-1”已被占用"
+        );
     }
 
     #[test]

@@ -251,4 +251,18 @@ async fn a_page_says_what_is_wrong_with_its_link_in_the_page_s_language() {
         en.contains("is not a period (like 2024, 2024-Q1 or 2024-03)"),
         "{en}"
     );
+    // A list's filter: the field by its label, as the API names it.
+    let list = Request::builder()
+        .uri("/deals?amount=abc")
+        .header("authorization", format!("Bearer {}", app.tokens["admin"]))
+        .header("accept-language", "zh-CN")
+        .body(Body::empty())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (status, _, html) = app.send_raw(list).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = String::from_utf8_lossy(&html);
+    assert!(
+        html.contains("金额：“abc”不是 1234.50 这样的金额"),
+        "{html}"
+    );
 }

@@ -58,9 +58,10 @@ pub(crate) fn error_page(
     response
 }
 
-/// The page for a failed records call: 404, 403, 422 with the field's
-/// message, or 500 (logged).
+/// The page for a failed records call on `kind`: 404, 403, 422 with the
+/// field's message (in the page's language), or 500 (logged).
 pub(crate) fn failed(
+    kind: &str,
     caller: &Caller,
     headers: &HeaderMap,
     query: &[(String, String)],
@@ -72,7 +73,12 @@ pub(crate) fn failed(
         RecordError::Forbidden(_) => (StatusCode::FORBIDDEN, None),
         RecordError::Invalid { field, message } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(about_field(&field, None, &message, lang)),
+            Some(about_field(
+                &field,
+                chinese_field_label(kind, &field),
+                &message,
+                lang,
+            )),
         ),
         RecordError::Conflict(message) => (StatusCode::CONFLICT, Some(translate(&message, lang))),
         other => {
