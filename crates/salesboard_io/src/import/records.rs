@@ -348,12 +348,16 @@ pub(crate) fn survey(cells: &mut Cells) -> Survey {
         && !(scale.min()..=scale.max()).contains(&score)
     {
         let (min, max) = (scale.min(), scale.max());
-        let reason = if scale == SurveyScale::Five && score <= 10 {
-            format!("{score} is outside the {min}–{max} scale (set scale to 10 for a 0–10 answer)")
+        if scale == SurveyScale::Five && score <= 10 {
+            cells.problem(
+                "score",
+                format!(
+                    "{score} is outside the {min}–{max} scale (set scale to 10 for a 0–10 answer)"
+                ),
+            );
         } else {
-            format!("{score} is outside the {min}–{max} scale")
-        };
-        cells.problem("score", reason);
+            cells.problem("score", format!("{score} is outside the {min}–{max} scale"));
+        }
     }
     Survey {
         id: cells.required("response_id"),

@@ -296,10 +296,13 @@ async fn kept_rejected(
     let mut kept = Vec::new();
     let mut size = 0;
     for (path, rows) in report.rejected_files.iter().zip(counts) {
-        let bytes = tokio::fs::read(path).await.map_err(|e| {
-            tracing::error!(error = %e, "rejected rows could not be read back");
-            "the rejected rows could not be kept".to_string()
-        })?;
+        let bytes = match tokio::fs::read(path).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::error!(error = %e, "rejected rows could not be read back");
+                return Err("the rejected rows could not be kept".to_string());
+            }
+        };
         size += bytes.len();
         if size > MAX_REJECTED_BYTES {
             return Err(format!(

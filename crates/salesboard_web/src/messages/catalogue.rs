@@ -287,11 +287,6 @@ pub(super) const MESSAGES: &[(&str, &str)] = &[
     ),
     ("the last day comes before the first", "结束日早于开始日"),
     ("is not a parameter of an explanation", "不是指标说明的参数"),
-    // notes of an explanation
-    (
-        "order {} of {} is cancelled: not counted",
-        "{1} 的订单 {0} 已取消：不计入",
-    ),
     // imports through the API
     ("not a multipart upload: {}", "不是 multipart 上传：{}"),
     ("must be UTF-8 text", "必须是 UTF-8 文本"),

@@ -426,7 +426,7 @@ pub async fn explain(
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter_map(|n| n.as_str().map(|note| translate(note, lang)))
+                .filter_map(|n| n.as_str().map(str::to_string))
                 .collect();
             page.raw = serde_json::to_string_pretty(&shortened(json)).unwrap_or_default();
         }
