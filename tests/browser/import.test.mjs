@@ -95,8 +95,8 @@ try {
   const bad = page.locator('#import-line-5 td.bad[data-field="quantity"]');
   check((await bad.count()) === 1, "line 5's quantity cell is marked as a problem");
   const badText = (await bad.textContent()) || "";
-  check(badText.includes("abc") && badText.includes("whole number"), `the cell shows the value and, visibly, the reason (${badText})`);
-  check(((await bad.getAttribute("title")) || "").includes("whole number"), "the reason is on hover too");
+  check(badText.includes("abc") && badText.includes("“abc”不是整数"), `the cell shows the value and, visibly, the reason in Chinese (${badText})`);
+  check(((await bad.getAttribute("title")) || "").includes("不是整数"), "the reason is on hover too");
   const color = await bad.evaluate((el) => getComputedStyle(el).color);
   check(color === "rgb(217, 54, 54)", `the marked cell is red (${color})`);
   const listed = page.locator('#import-problems li[data-line="5"][data-field="quantity"]');
@@ -144,6 +144,7 @@ try {
   check(download.suggestedFilename() === "customers-d.rejected.csv", `the download is named ${download.suggestedFilename()}`);
   check(rejected.length === 2 && rejected[0] === "customer_id,name,created_at,error" && rejected[1].startsWith(`bt-${run}-d-bad,Bad date,not-a-date,`),
     `the rejected rows are the bad row only: ${JSON.stringify(rejected)}`);
+  check(rejected[1].includes("“not-a-date”不是日期或时间"), `the download gives the reason in Chinese: ${rejected[1]}`);
   check(await page.evaluate(() => window.__xss === undefined), "no script ran from the file");
 
   // 4. A 390 px phone: the report fits.

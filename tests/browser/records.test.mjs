@@ -83,6 +83,8 @@ try {
   await page.waitForSelector("#error-amount:not([hidden])");
   const amountError = await page.textContent("#error-amount");
   check(amountError.length > 0, `a bad amount is refused beside the field: ${amountError}`);
+  check(amountError.includes("金额") && amountError.includes("“abc”不是"),
+    `the server's message is in Chinese, naming the field and quoting the value: ${amountError}`);
 
   // The pipeline board.
   await page.goto(`${base}/pipeline`);

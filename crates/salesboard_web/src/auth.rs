@@ -204,12 +204,22 @@ pub async fn authenticate(
         .get::<Caller>()
         .and_then(|caller| caller.actor.language.as_deref())
         .and_then(|code| HeaderValue::from_str(code).ok());
+    let language = chosen
+        .as_ref()
+        .and_then(|code| code.to_str().ok())
+        .and_then(crate::pages::i18n::Lang::parse);
     if let Some(code) = chosen {
         request
             .headers_mut()
             .insert(crate::pages::i18n::USER_LANGUAGE_HEADER, code);
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if let Some(lang) = language {
+        response
+            .extensions_mut()
+            .insert(crate::messages::UserLanguage(lang));
+    }
+    response
 }
 
 fn session_cookie(value: String, max_age: Option<i64>) -> Option<HeaderValue> {

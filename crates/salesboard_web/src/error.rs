@@ -12,6 +12,8 @@ use salesboard_app::records::RecordError;
 use salesboard_app::surveys::SurveyError;
 use serde_json::json;
 
+use crate::messages::ErrorText;
+
 /// An error answered to an API client.
 #[derive(Debug)]
 pub struct ApiError {
@@ -69,6 +71,28 @@ impl ApiError {
         }
     }
 
+    /// What it says: the code, the English message without its field, the field.
+    pub fn text(&self) -> ErrorText {
+        let reason = match &self.field {
+            Some(field) => self
+                .message
+                .strip_prefix(field.as_str())
+                .and_then(|rest| rest.strip_prefix(": "))
+                .unwrap_or(&self.message),
+            None => &self.message,
+        };
+        ErrorText {
+            code: self.code,
+            message: reason.to_string(),
+            field: self.field.clone(),
+        }
+    }
+
+    /// The message in `lang`, the field named as the API names it.
+    pub fn message_in(&self, lang: crate::pages::i18n::Lang) -> String {
+        self.text().message_in("", lang)
+    }
+
     /// 500; the cause is logged, not shown.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(%cause, "request failed");
@@ -86,7 +110,11 @@ impl IntoResponse for ApiError {
         if let Some(field) = &self.field {
             body["field"] = json!(field);
         }
+        // To be said again in the reader's language
+        // (`crate::messages::localize_api_errors`).
+        let text = self.text();
         let mut response = (self.status, Json(body)).into_response();
+        response.extensions_mut().insert(text);
         if let Some(seconds) = self.retry_after
             && let Ok(value) = seconds.to_string().parse()
         {

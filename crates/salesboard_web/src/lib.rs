@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod messages;
 pub mod openapi;
 pub mod pages;
 pub mod routes;
@@ -222,6 +223,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(messages::localize_api_errors))
         .layer(axum::middleware::from_fn(security::security_headers))
         .layer(
             TraceLayer::new_for_http()

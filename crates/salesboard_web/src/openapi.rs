@@ -700,7 +700,7 @@ pub fn document() -> Value {
         entry[route.method.to_lowercase()] = operation(&route);
     }
     let mut schemas = Map::new();
-    schemas.insert("Error".into(), json!({"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}));
+    schemas.insert("Error".into(), json!({"type": "object", "required": ["error", "message"], "properties": {"error": {"type": "string", "description": "A stable code"}, "message": {"type": "string", "description": "For people, in the language the request names (?lang=, the user's own, the salesboard_lang cookie, Accept-Language: zh or en), else English"}, "field": {"type": "string", "description": "The field at fault, as named in the API"}}}));
     schemas.insert("Me".into(), json!({"type": "object", "properties": {"user_id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"}, "team": {"type": ["string", "null"]}, "language": {"type": ["string", "null"], "enum": ["zh", "en", null]}, "csrf_token": {"type": ["string", "null"]}}}));
     import_schemas(&mut schemas);
     for kind in salesboard_store::records::ALL_KINDS {

@@ -107,19 +107,36 @@ pub fn check_type(name: &str, ty: FieldType, value: &Json) -> Result<(), RecordE
     if ok {
         return Ok(());
     }
-    let expected = match ty {
-        FieldType::Integer => "a whole number",
-        FieldType::Money => "money as a string like \"1234.50\"",
-        FieldType::Discount => "a discount as a string from \"0\" to \"1\", like \"0.15\"",
-        FieldType::Instant => "a time as a string (RFC 3339, like \"2024-03-05T14:30:00+08:00\")",
-        FieldType::Date => "a date as a string, YYYY-MM-DD",
-        FieldType::Bool => "true or false",
-        FieldType::Text => "a string",
-    };
-    Err(RecordError::invalid(
-        name,
-        format!("must be {expected} or null"),
-    ))
+    // Text in the wrong form is quoted back to whoever typed it.
+    match (ty, value) {
+        (FieldType::Money, Json::String(text)) => {
+            return Err(RecordError::invalid(
+                name,
+                format!("\"{text}\" is not money like 1234.50"),
+            ));
+        }
+        (FieldType::Discount, Json::String(text)) => {
+            return Err(RecordError::invalid(
+                name,
+                format!("\"{text}\" is not a discount from 0 to 1"),
+            ));
+        }
+        _ => {}
+    }
+    let invalid = |message: &str| Err(RecordError::invalid(name, message));
+    match ty {
+        FieldType::Integer => invalid("must be a whole number or null"),
+        FieldType::Money => invalid("must be money as a string like \"1234.50\" or null"),
+        FieldType::Discount => {
+            invalid("must be a discount as a string from \"0\" to \"1\", like \"0.15\" or null")
+        }
+        FieldType::Instant => invalid(
+            "must be a time as a string (RFC 3339, like \"2024-03-05T14:30:00+08:00\") or null",
+        ),
+        FieldType::Date => invalid("must be a date as a string, YYYY-MM-DD or null"),
+        FieldType::Bool => invalid("must be true or false or null"),
+        FieldType::Text => invalid("must be a string or null"),
+    }
 }
 
 /// A filter's text as a stored value of the field's type.

@@ -347,19 +347,17 @@ pub(crate) fn survey(cells: &mut Cells) -> Survey {
     if let Some(score) = score
         && !(scale.min()..=scale.max()).contains(&score)
     {
-        let hint = if scale == SurveyScale::Five && score <= 10 {
-            " (set scale to 10 for a 0–10 answer)"
+        let (min, max) = (scale.min(), scale.max());
+        if scale == SurveyScale::Five && score <= 10 {
+            cells.problem(
+                "score",
+                format!(
+                    "{score} is outside the {min}–{max} scale (set scale to 10 for a 0–10 answer)"
+                ),
+            );
         } else {
-            ""
-        };
-        cells.problem(
-            "score",
-            format!(
-                "{score} is outside the {}–{} scale{hint}",
-                scale.min(),
-                scale.max()
-            ),
-        );
+            cells.problem("score", format!("{score} is outside the {min}–{max} scale"));
+        }
     }
     Survey {
         id: cells.required("response_id"),

@@ -17,9 +17,11 @@ use salesboard_io::import::{FileKind, SourceFile};
 use serde::Deserialize;
 
 use super::import_jobs::{ImportJob, ImportStep, MAX_REJECTED_BYTES, RejectedFile};
+use super::import_text::{localize_job, localize_preview, localize_rejected};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::messages::RequestLang;
 
 /// The largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -166,6 +168,7 @@ fn import_error(error: ImportError) -> ApiError {
 pub async fn preview(
     State(app): State<AppState>,
     caller: Caller,
+    RequestLang(lang): RequestLang,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     policy::scope_named(&app.store, &caller.actor, "imports", Action::Create).await?;
@@ -178,9 +181,10 @@ pub async fn preview(
     }
     let [file] = <[SourceFile; 1]>::try_from(form.files)
         .map_err(|_| ApiError::invalid("file", "a preview takes exactly one file"))?;
-    let preview = preview_import(&app.store, &file, &form.request)
+    let mut preview = preview_import(&app.store, &file, &form.request)
         .await
         .map_err(import_error)?;
+    localize_preview(&mut preview, lang);
     Ok(Json(preview).into_response())
 }
 
@@ -292,10 +296,13 @@ async fn kept_rejected(
     let mut kept = Vec::new();
     let mut size = 0;
     for (path, rows) in report.rejected_files.iter().zip(counts) {
-        let bytes = tokio::fs::read(path).await.map_err(|e| {
-            tracing::error!(error = %e, "rejected rows could not be read back");
-            "the rejected rows could not be kept".to_string()
-        })?;
+        let bytes = match tokio::fs::read(path).await {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                tracing::error!(error = %e, "rejected rows could not be read back");
+                return Err("the rejected rows could not be kept".to_string());
+            }
+        };
         size += bytes.len();
         if size > MAX_REJECTED_BYTES {
             return Err(format!(
@@ -326,10 +333,11 @@ async fn kept_rejected(
 pub async fn status(
     State(app): State<AppState>,
     caller: Caller,
+    RequestLang(lang): RequestLang,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     policy::scope_named(&app.store, &caller.actor, "imports", Action::Create).await?;
-    let job = app
+    let mut job = app
         .imports
         .read(&id, |job| {
             policy::may_see_import(&caller.actor, &job.started_by)
@@ -339,6 +347,7 @@ pub async fn status(
         .flatten()
         .ok_or_else(ApiError::not_found)?
         .map_err(ApiError::internal)?;
+    localize_job(&mut job, lang);
     Ok(Json(job).into_response())
 }
 
@@ -355,6 +364,7 @@ pub struct RejectedQuery {
 pub async fn rejected(
     State(app): State<AppState>,
     caller: Caller,
+    RequestLang(lang): RequestLang,
     Path(id): Path<String>,
     query: Result<Query<RejectedQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -380,7 +390,7 @@ pub async fn rejected(
                 "no such import, or it kept no rejected rows",
             )
         })?;
-    let mut response = bytes.into_response();
+    let mut response = localize_rejected(&bytes, lang).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod alerts;
 pub mod exports;
 pub mod import_jobs;
+mod import_text;
 pub mod imports;
 pub mod kpis;
 pub mod records;

@@ -459,15 +459,21 @@ impl Lang {
     /// The language a request asks for: `?lang=` wins, then the cookie, then
     /// the first supported language of `Accept-Language` by weight, then Chinese.
     pub fn of_request(query: Option<&str>, headers: &HeaderMap) -> Lang {
+        Lang::asked(query, headers).unwrap_or(Lang::Zh)
+    }
+
+    /// The language a request names, if it names one: `?lang=`, the user's
+    /// own choice, the cookie, `Accept-Language`.
+    pub fn asked(query: Option<&str>, headers: &HeaderMap) -> Option<Lang> {
         if let Some(lang) = query.and_then(Lang::parse) {
-            return lang;
+            return Some(lang);
         }
         let chosen = headers
             .get(USER_LANGUAGE_HEADER)
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::parse);
         if let Some(lang) = chosen {
-            return lang;
+            return Some(lang);
         }
         let cookie = headers
             .get_all(header::COOKIE)
@@ -478,13 +484,12 @@ impl Lang {
             .find(|c| c.name() == LANG_COOKIE)
             .and_then(|c| Lang::parse(c.value()));
         if let Some(lang) = cookie {
-            return lang;
+            return Some(lang);
         }
         headers
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .and_then(from_accept_language)
-            .unwrap_or(Lang::Zh)
     }
 }
 

@@ -25,6 +25,8 @@ use serde_json::Value;
 
 use crate::AppState;
 use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::messages::translate;
 use i18n::{LANG_COOKIE, Lang};
 
 pub use dashboard::dashboard;
@@ -369,12 +371,13 @@ pub async fn explain(
         asked.push(("period".into(), dashboard::default_year().to_string()));
     }
     let result = async {
-        let q = crate::api::kpis::kpi_query(asked).map_err(|e| e.message)?;
+        let q = crate::api::kpis::kpi_query(asked).map_err(|e| e.message_in(lang))?;
         if q.by.is_some() {
-            return Err("by: is not a parameter of an explanation".to_string());
+            let by = ApiError::invalid("by", "is not a parameter of an explanation");
+            return Err(by.message_in(lang));
         }
         let name = KpiName::parse(&kpi, q.channel.as_deref(), q.rep.as_deref())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| translate(&e.to_string(), lang))?;
         let explanation = kpi_serving::explain(
             &app.store,
             &app.kpis,
@@ -384,7 +387,7 @@ pub async fn explain(
             &q.filters,
         )
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| translate(&e.to_string(), lang))?;
         serde_json::to_value(&explanation).map_err(|e| e.to_string())
     }
     .await;

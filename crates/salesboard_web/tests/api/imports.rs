@@ -194,6 +194,39 @@ async fn preview_bad_line_is_named_and_nothing_is_written(db: Db) {
 }
 
 #[tokio::test]
+async fn a_preview_gives_its_reasons_in_the_browser_s_language() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    for (language, reason) in [
+        ("zh-CN,zh;q=0.9", "“abc”不是整数"),
+        ("en-US,en;q=0.9", "\"abc\" is not a whole number"),
+    ] {
+        let mut request = multipart(
+            &app,
+            "/api/v1/imports/preview",
+            "admin",
+            &[(
+                "file",
+                Some("orders.csv"),
+                ORDERS_WITH_BAD_LINE_5.as_bytes(),
+            )],
+        );
+        request.headers_mut().insert(
+            "accept-language",
+            axum::http::HeaderValue::from_static(language),
+        );
+        let (status, preview) = app.send(request).await;
+        assert_eq!(status, StatusCode::OK, "{preview}");
+        assert_eq!(preview["problems"][0]["reason"], reason, "{language}");
+        assert_eq!(
+            preview["rows"][3]["problems"][0]["reason"], reason,
+            "{language}"
+        );
+        // The field stays the canonical name.
+        assert_eq!(preview["problems"][0]["field"], "quantity");
+    }
+}
+
+#[tokio::test]
 async fn a_preview_names_the_bad_line_and_field_and_writes_nothing() {
     preview_bad_line_is_named_and_nothing_is_written(Db::Sqlite).await;
 }
@@ -401,6 +434,40 @@ async fn the_rejected_rows_download_holds_exactly_the_rejected_rows() {
         )
         .await;
     assert_eq!((status, first), (StatusCode::OK, bytes));
+    // In Chinese: the reasons translated, the values and cells as they were.
+    let (status, _, chinese) = app
+        .send_raw(
+            Request::builder()
+                .uri(&url)
+                .header("authorization", format!("Bearer {}", app.tokens["admin"]))
+                .header("accept-language", "zh-CN,zh;q=0.9")
+                .body(Body::empty())
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let chinese = chinese.strip_prefix(b"\xEF\xBB\xBF").unwrap_or_default();
+    let mut reader = csv::Reader::from_reader(chinese);
+    let chinese_rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| {
+            r.unwrap_or_else(|e| panic!("{e}"))
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        chinese_rows
+            .iter()
+            .map(|row| row.last().cloned().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        [
+            "quantity：“abc”不是整数",
+            "customer_id：数据库和本次导入中都没有客户“=HYPERLINK(\"x\")”"
+        ]
+    );
+    assert_eq!(chinese_rows[1][1], "'=HYPERLINK(\"x\")");
     let (status, _) = app
         .call(
             "GET",

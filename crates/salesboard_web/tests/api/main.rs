@@ -9,6 +9,7 @@ mod headers;
 mod hostile_uploads;
 mod imports;
 mod kpis;
+mod languages;
 mod matrix;
 mod pages;
 mod reliability;

@@ -155,7 +155,7 @@ pub async fn dashboard(
         Err(error) => {
             let fallback = board_query(&[], default_year());
             match fallback {
-                Ok(fallback) => (fallback, Some(error.message)),
+                Ok(fallback) => (fallback, Some(error.message_in(lang))),
                 Err(error) => return error.into_response(),
             }
         }

@@ -99,7 +99,7 @@ pub async fn pipeline_page(
     .await
     {
         Ok(totals) => totals,
-        Err(error) => return super::failed(&caller, &headers, &query, error),
+        Err(error) => return super::failed("deals", &caller, &headers, &query, error),
     };
     let mut columns = Vec::new();
     let mut targets: Vec<(String, Filters, String)> = names
@@ -155,7 +155,7 @@ pub async fn pipeline_page(
         };
         let page = match records::list(&app.store, &caller.actor, &DEALS, &params).await {
             Ok(page) => page,
-            Err(error) => return super::failed(&caller, &headers, &query, error),
+            Err(error) => return super::failed("deals", &caller, &headers, &query, error),
         };
         let cards = page
             .items

@@ -166,7 +166,7 @@ pub(super) async fn customer_page(
 ) -> Response {
     let customer = match records::get(&app.store, &caller.actor, &CUSTOMERS, &id).await {
         Ok(customer) => customer,
-        Err(error) => return super::failed(&caller, &headers, &query, error),
+        Err(error) => return super::failed("customers", &caller, &headers, &query, error),
     };
     let (lang, cookie) = language(&query, &headers);
     let names = Names::load(&app, &caller).await;

@@ -262,7 +262,7 @@ pub async fn record_page(
     };
     let record = match records::get(&app.store, &caller.actor, &record_kind, &id).await {
         Ok(record) => record,
-        Err(error) => return super::failed(&caller, &headers, &query, error),
+        Err(error) => return super::failed(kind, &caller, &headers, &query, error),
     };
     let (lang, cookie) = language(&query, &headers);
     let names = Names::load(&app, &caller).await;

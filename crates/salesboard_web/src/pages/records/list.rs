@@ -174,7 +174,7 @@ async fn list_or_pool(
     }
     let page = match records::list(&app.store, &caller.actor, &kind, &params).await {
         Ok(page) => page,
-        Err(error) => return super::failed(&caller, &headers, &query, error),
+        Err(error) => return super::failed(kind_name, &caller, &headers, &query, error),
     };
     let names = Names::load(&app, &caller).await;
     let sort = params.sort.clone().unwrap_or_default();

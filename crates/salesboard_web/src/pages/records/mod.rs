@@ -19,8 +19,10 @@ pub use board::pipeline_page;
 pub use detail::{new_page, record_page};
 pub(crate) use list::kind_title;
 pub use list::{list_page, pool_page};
+pub(crate) use view::chinese_field_label;
 
 use crate::auth::Caller;
+use crate::messages::{about_field, translate};
 use crate::pages::{Frame, language, render};
 
 #[derive(Template)]
@@ -56,22 +58,29 @@ pub(crate) fn error_page(
     response
 }
 
-/// The page for a failed records call: 404, 403, 422 with the field's
-/// message, or 500 (logged).
+/// The page for a failed records call on `kind`: 404, 403, 422 with the
+/// field's message (in the page's language), or 500 (logged).
 pub(crate) fn failed(
+    kind: &str,
     caller: &Caller,
     headers: &HeaderMap,
     query: &[(String, String)],
     error: RecordError,
 ) -> Response {
+    let (lang, _) = language(query, headers);
     let (status, message) = match error {
         RecordError::NotFound => (StatusCode::NOT_FOUND, None),
         RecordError::Forbidden(_) => (StatusCode::FORBIDDEN, None),
         RecordError::Invalid { field, message } => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{field}: {message}")),
+            Some(about_field(
+                &field,
+                chinese_field_label(kind, &field),
+                &message,
+                lang,
+            )),
         ),
-        RecordError::Conflict(message) => (StatusCode::CONFLICT, Some(message)),
+        RecordError::Conflict(message) => (StatusCode::CONFLICT, Some(translate(&message, lang))),
         other => {
             tracing::error!(error = %other, "a record page failed");
             (StatusCode::INTERNAL_SERVER_ERROR, None)

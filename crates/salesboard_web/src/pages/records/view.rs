@@ -48,6 +48,14 @@ pub(crate) fn field_label(kind: &str, field: &str, lang: Lang) -> String {
     english_words(field)
 }
 
+/// A field's Chinese label, when it has one: the record field's (`amount`
+/// of deals: 金额), else the page label of that name (`period`: 期间).
+pub(crate) fn chinese_field_label(kind: &str, field: &str) -> Option<String> {
+    Some(field_label(kind, field, Lang::Zh))
+        .filter(|label| !label.is_ascii())
+        .or_else(|| Lang::Zh.lookup(field).map(str::to_string))
+}
+
 /// `customer_id` → `Customer ID`.
 fn english_words(field: &str) -> String {
     let words: Vec<String> = field
