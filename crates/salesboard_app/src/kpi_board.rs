@@ -2,9 +2,10 @@
 //! filters, over the records the caller may read: the KPIs of the period and
 //! of the period it is compared with, the monthly figures of the trend, the
 //! breakdowns behind the charts (channels, new vs returning, products, won
-//! deals' cycle days) and the values the filters can take. Without filters
-//! it comes from the columnar engine ([`from_engine`]); with filters from the
-//! reference KPI functions ([`compute`]). The two give the same board (the
+//! deals' cycle days) and the values the filters can take. Without filters,
+//! or with filters on what a customer is (channel, region, industry), it
+//! comes from the columnar engine ([`from_engine`]); with other filters from
+//! the reference KPI functions ([`compute`]). The two give the same board (the
 //! analytics crate's tests compare them on random companies), and every
 //! number agrees with `GET /api/v1/kpis` for the same period and filters.
 
@@ -26,6 +27,7 @@ use salesboard_domain::{Period, ValidationError};
 use salesboard_store::Store;
 
 use crate::kpi::KpiError;
+use crate::kpi_filter;
 use crate::kpi_serving::{KpiCache, ServeKpiError, caller_input};
 use crate::policy::Actor;
 
@@ -173,6 +175,11 @@ pub async fn board(
             let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
             return Ok(from_engine(engine, input, period, compare));
         }
+        if kpi_filter::engine_answers(&filters) {
+            let scope = own.as_ref().map_or("all", |o| o.key.as_str());
+            let engine = snapshot.filtered_engine(scope, input, &filters);
+            return Ok(from_engine(&engine, input, period, compare));
+        }
         compute(input, &snapshot.stage_order, period, compare, &filters)
     })
     .await
@@ -237,8 +244,11 @@ pub fn compute(
     })
 }
 
-/// The dashboard of `input` without filters, from `engine` (built over
-/// `input`): what [`compute`] gives with no filters, at the engine's speed.
+/// The dashboard of `input` from `engine`: built over `input`, it is what
+/// [`compute`] gives with no filters; built over the records filters on
+/// what a customer is admit (`kpi_filter::filtered_input`), what it gives
+/// with those filters. `input` gives the catalogue, the channels and the
+/// filters' choices, which filters do not narrow.
 pub fn from_engine(engine: &Engine, input: &KpiInput, period: Period, compare: Compare) -> Board {
     let window = trend_window(&period);
     let months = time_groups(&window, Dimension::Month)

@@ -17,6 +17,7 @@ use serde::Serialize;
 use tokio::sync::Mutex;
 
 use crate::kpi::{KpiError, kpi_input, stage_order};
+use crate::kpi_filter;
 use crate::kpi_scope::visible_input;
 use crate::policy::{self, Action, Actor, Denied, Reach};
 
@@ -36,11 +37,45 @@ pub struct KpiSnapshot {
     /// The records and engines of the scopes asked for since (a rep's, a
     /// team's), so that a caller's second request costs what an admin's does.
     scoped: std::sync::Mutex<HashMap<String, Arc<ScopedKpis>>>,
+    /// Engines over the records a scope's filters on what a customer is
+    /// admit (`kpi_filter`), by scope and filters.
+    filtered: std::sync::Mutex<HashMap<String, Arc<Engine>>>,
+}
+
+impl KpiSnapshot {
+    /// The engine over the records of `input` (those of the scope named
+    /// `scope_key`) that `filters` admit, each on what a customer is
+    /// ([`kpi_filter::engine_answers`]); built once per snapshot.
+    pub fn filtered_engine(
+        &self,
+        scope_key: &str,
+        input: &KpiInput,
+        filters: &[(Dimension, String)],
+    ) -> Arc<Engine> {
+        let key = format!("{scope_key}|{filters:?}");
+        let cached = self.filtered.lock().ok().and_then(|c| c.get(&key).cloned());
+        if let Some(engine) = cached {
+            return engine;
+        }
+        let engine = Arc::new(Engine::new(
+            &kpi_filter::filtered_input(input, filters),
+            &self.stage_order,
+        ));
+        if let Ok(mut cache) = self.filtered.lock() {
+            if cache.len() >= MAX_SCOPES {
+                cache.clear();
+            }
+            cache.insert(key, Arc::clone(&engine));
+        }
+        engine
+    }
 }
 
 /// The records one scope may read, and the engine over them.
 #[derive(Debug)]
 pub struct ScopedKpis {
+    /// The scope, as the snapshot's caches name it.
+    pub key: String,
     /// The records.
     pub input: KpiInput,
     /// The engine over them.
@@ -86,6 +121,7 @@ impl KpiCache {
             engine,
             build_ms: started.elapsed().as_millis(),
             scoped: std::sync::Mutex::new(HashMap::new()),
+            filtered: std::sync::Mutex::new(HashMap::new()),
         });
         tracing::info!(
             version,
@@ -131,7 +167,11 @@ pub(crate) async fn caller_input(
     }
     let input = visible_input(&snapshot.input, &scope, spend_visible);
     let engine = Engine::new(&input, &snapshot.stage_order);
-    let scoped = Arc::new(ScopedKpis { input, engine });
+    let scoped = Arc::new(ScopedKpis {
+        key: key.clone(),
+        input,
+        engine,
+    });
     if let Ok(mut cache) = snapshot.scoped.lock() {
         if cache.len() >= MAX_SCOPES {
             cache.clear();
