@@ -9,8 +9,9 @@
 //! the funnel and the rep table) and the dashboard's monthly trend and revenue
 //! by rep and by product, and what the web dashboard draws without filters
 //! (new vs returning revenue, product totals, won deals' cycle days, new
-//! customers per channel). Filters and the other breakdowns still come from
-//! the reference.
+//! customers per channel). Filters on what a customer is are answered by an
+//! engine over the records they admit (`salesboard_app::kpi_filter`); other
+//! filters and the other breakdowns still come from the reference.
 
 mod board;
 mod columns;
