@@ -1,7 +1,8 @@
 //! The explanation page in the reader's language: for every KPI, the
 //! formula, the substituted formula, the notes and the notes of the records
 //! are Chinese with `?lang=zh` (not even two English words in a row: ids
-//! and names stand alone) and the API's English with `?lang=en`.
+//! and names stand alone) and the API's English with `?lang=en`; the API
+//! answers in Chinese too when the request names it.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -180,6 +181,15 @@ async fn every_explanation_reads_in_chinese_and_in_english() {
         assert_eq!(en.notes, api_notes, "{path}");
         assert_ne!(en.formula, zh.formula, "{path}");
         assert_eq!(en.record_notes.len(), zh.record_notes.len(), "{path}");
+        // The API answers in the language the request names, as the page.
+        let (_, api_zh) = app
+            .call("GET", &format!("{api_path}&lang=zh"), Some("admin"), None)
+            .await;
+        assert_eq!(zh.formula, api_zh["formula"].as_str().unwrap_or_default());
+        assert_eq!(
+            zh.substituted,
+            api_zh["substituted"].as_str().unwrap_or_default()
+        );
     }
     // The pages checked have notes and records to read.
     assert!(notes >= 10, "{notes} notes");
