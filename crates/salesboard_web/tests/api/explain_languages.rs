@@ -6,8 +6,10 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use salesboard_app::import::{ImportRequest, run_import};
 use salesboard_domain::kpi::explain::KpiName;
 use serde_json::Value;
+use std::path::Path;
 
 use crate::common::{Db, TestApp};
 
@@ -116,21 +118,20 @@ fn english_run(text: &str) -> Vec<String> {
     longest
 }
 
-/// Every page to check: every KPI of the year with data and of a year
-/// without, `cac_by_channel` of a channel with data and of one without, a
-/// rep's fields for a rep and for a user without a row.
-fn paths() -> Vec<String> {
+/// Every page to check: every KPI of each period, `cac_by_channel` of each
+/// channel, a rep's fields for each rep (or user without a row).
+fn paths(periods: &[&str], channels: &[&str], reps: &[&str]) -> Vec<String> {
     let mut paths = Vec::new();
     for name in KpiName::names() {
-        let asked: Vec<&str> = if name == "cac_by_channel" {
-            vec!["&channel=search", "&channel=nowhere"]
+        let asked: Vec<String> = if name == "cac_by_channel" {
+            channels.iter().map(|c| format!("&channel={c}")).collect()
         } else if name.starts_with("rep.") {
-            vec!["&rep=repa", "&rep=admin"]
+            reps.iter().map(|r| format!("&rep={r}")).collect()
         } else {
-            vec![""]
+            vec![String::new()]
         };
-        for extra in asked {
-            for period in ["2024", "2019"] {
+        for extra in &asked {
+            for period in periods {
                 paths.push(format!("/explain/{name}?period={period}{extra}"));
             }
         }
@@ -138,14 +139,12 @@ fn paths() -> Vec<String> {
     paths
 }
 
-#[tokio::test]
-async fn every_explanation_reads_in_chinese_and_in_english() {
-    let app = TestApp::spawn(Db::Sqlite).await;
-    let paths = paths();
-    assert!(paths.len() > 60, "{} pages", paths.len());
+/// Reads every page in Chinese and in English; the number of notes and of
+/// record notes read.
+async fn check_every_page(app: &TestApp, paths: &[String]) -> (usize, usize) {
     let (mut notes, mut records) = (0, 0);
-    for path in &paths {
-        let zh = explain_page(&app, &format!("{path}&lang=zh")).await;
+    for path in paths {
+        let zh = explain_page(app, &format!("{path}&lang=zh")).await;
         assert!(has_chinese(&zh.formula), "{path}: {}", zh.formula);
         let read = [&zh.formula, &zh.substituted]
             .into_iter()
@@ -163,7 +162,7 @@ async fn every_explanation_reads_in_chinese_and_in_english() {
         notes += zh.notes.len();
         records += zh.record_notes.len();
 
-        let en = explain_page(&app, &format!("{path}&lang=en")).await;
+        let en = explain_page(app, &format!("{path}&lang=en")).await;
         let api_path = path.replacen("/explain/", "/api/v1/kpis/explain/", 1);
         let (status, api) = app.call("GET", &api_path, Some("admin"), None).await;
         assert_eq!(status, StatusCode::OK, "{api_path}: {api}");
@@ -191,9 +190,54 @@ async fn every_explanation_reads_in_chinese_and_in_english() {
             api_zh["substituted"].as_str().unwrap_or_default()
         );
     }
+    (notes, records)
+}
+
+#[tokio::test]
+async fn every_explanation_reads_in_chinese_and_in_english() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    // A year with data and one without, a channel with data and one without,
+    // a rep and a user without a row.
+    let paths = paths(
+        &["2024", "2019"],
+        &["search", "nowhere"],
+        &["repa", "admin"],
+    );
+    assert!(paths.len() > 60, "{} pages", paths.len());
+    let (notes, records) = check_every_page(&app, &paths).await;
     // The pages checked have notes and records to read.
     assert!(notes >= 10, "{notes} notes");
     assert!(records >= 50, "{records} record notes");
+}
+
+#[tokio::test]
+async fn the_small_company_s_explanations_read_in_chinese_too() {
+    // The small company of the command line's tests adds what the matrix
+    // lacks: a cancelled order, customers active the year before, churn,
+    // follow-ups and spend of several channels.
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/tiny");
+    let request = ImportRequest {
+        paths: vec![tiny],
+        ..ImportRequest::default()
+    };
+    run_import(&app.state.store, &request, &mut |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let paths = paths(
+        &["2024-01", "2024-02", "2024-Q1"],
+        &["search", "social", "email"],
+        &["u-li"],
+    );
+    let (notes, records) = check_every_page(&app, &paths).await;
+    assert!(notes >= 10, "{notes} notes");
+    assert!(records >= 100, "{records} record notes");
+    let page = explain_page(&app, "/explain/revenue?period=2024-02&lang=zh").await;
+    assert!(
+        page.notes.iter().any(|n| n.contains("已取消")),
+        "{:?}",
+        page.notes
+    );
 }
 
 #[test]
