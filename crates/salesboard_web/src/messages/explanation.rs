@@ -44,8 +44,12 @@ pub fn explanation_text(text: &str, lang: Lang) -> String {
     }
 }
 
-/// `text` in Chinese as far as the catalogue knows it, else as it is.
+/// `text` in Chinese as far as the catalogue knows it, else as it is (a
+/// number at once).
 fn in_chinese(text: &str) -> String {
+    if !text.chars().any(char::is_alphabetic) {
+        return text.to_string();
+    }
     to_chinese(text).unwrap_or_else(|| text.to_string())
 }
 

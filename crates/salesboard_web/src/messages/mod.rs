@@ -145,6 +145,10 @@ fn match_template<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
     let first = pieces.next()?;
     let rest = text.strip_prefix(first)?;
     let literals: Vec<&str> = pieces.collect();
+    // The text ends as the template does (a quick no for most templates).
+    if !literals.last().is_none_or(|last| rest.ends_with(last)) {
+        return None;
+    }
     let mut values = Vec::with_capacity(literals.len());
     match_rest(&literals, rest, &mut values).then_some(values)
 }
