@@ -17,21 +17,27 @@ pub fn localize_explanation(explanation: &mut Value, lang: Lang) {
     if lang == Lang::En {
         return;
     }
+    // `get_mut`, not `[]`: indexing would add the keys an explanation
+    // leaves out (no notes) as nulls.
     for key in ["formula", "substituted"] {
-        localize_string(&mut explanation[key], lang);
+        localize_string(explanation.get_mut(key), lang);
     }
-    for note in explanation["notes"].as_array_mut().into_iter().flatten() {
-        localize_string(note, lang);
+    for note in array(explanation.get_mut("notes")) {
+        localize_string(Some(note), lang);
     }
-    for input in explanation["inputs"].as_array_mut().into_iter().flatten() {
-        for record in input["records"].as_array_mut().into_iter().flatten() {
-            localize_string(&mut record["note"], lang);
+    for input in array(explanation.get_mut("inputs")) {
+        for record in array(input.get_mut("records")) {
+            localize_string(record.get_mut("note"), lang);
         }
     }
 }
 
-fn localize_string(value: &mut Value, lang: Lang) {
-    if let Value::String(text) = value {
+fn array(value: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
+    value.and_then(Value::as_array_mut).into_iter().flatten()
+}
+
+fn localize_string(value: Option<&mut Value>, lang: Lang) {
+    if let Some(Value::String(text)) = value {
         *text = explanation_text(text, lang);
     }
 }
@@ -282,6 +288,13 @@ mod tests {
         let english = json.clone();
         localize_explanation(&mut json, Lang::En);
         assert_eq!(json, english);
+        // An explanation without notes gets none.
+        let mut without = serde_json::json!({"formula": "aov = revenue / orders", "inputs": []});
+        localize_explanation(&mut without, Lang::Zh);
+        assert_eq!(
+            without,
+            serde_json::json!({"formula": "客单价 = 销售额 / 订单数", "inputs": []})
+        );
         localize_explanation(&mut json, Lang::Zh);
         assert_eq!(json["formula"], "新客户 = 首个计入的订单在本期间下单的客户");
         assert_eq!(json["substituted"], "计数(c1) = 1");

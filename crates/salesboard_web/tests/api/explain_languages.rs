@@ -189,6 +189,14 @@ async fn check_every_page(app: &TestApp, paths: &[String]) -> (usize, usize) {
             zh.substituted,
             api_zh["substituted"].as_str().unwrap_or_default()
         );
+        // Only texts change: the same keys, the same numbers.
+        let keys = |json: &Value| -> Vec<String> {
+            json.as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(keys(&api_zh), keys(&api), "{path}");
+        assert_eq!(api_zh["value"], api["value"], "{path}");
     }
     (notes, records)
 }
