@@ -261,6 +261,10 @@ mod tests {
             "渠道 search，“Ads, spring sale”"
         );
         assert_eq!(
+            zh("marketing spend, no channel (counts only in the total), \"Baidu\""),
+            "市场费用，无渠道（只计入总数），“Baidu”"
+        );
+        assert_eq!(
             zh("customer c-1, call, \"asked for a discount\""),
             "客户 c-1，电话，“asked for a discount”"
         );

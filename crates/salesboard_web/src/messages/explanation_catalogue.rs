@@ -257,6 +257,7 @@ pub(super) const EXPLANATIONS: &[(&str, &str)] = &[
     ("{}, created {}", "{w}，{} 创建"),
     ("score {} of {}", "{} 分（满分 {}）"),
     ("for order {}", "订单 {} 的回款"),
+    ("{} spend, {}", "{w}费用，{}"),
     ("channel {}", "渠道 {}"),
     (
         "no channel (counts only in the total)",
@@ -272,11 +273,14 @@ pub(super) const EXPLANATIONS: &[(&str, &str)] = &[
 ];
 
 /// Words the explanations put into their texts (what is counted, a deal's
-/// status, a follow-up's kind, the name of a growth rate), besides the
+/// status, a follow-up's kind, a spend's category, the name of a growth
+/// rate), besides the
 /// catalogue's own words: English, Chinese.
 pub(super) const EXPLANATION_WORDS: &[(&str, &str)] = &[
     ("responses", "问卷"),
     ("follow-ups", "跟进"),
+    ("marketing", "市场"),
+    ("sales", "销售"),
     ("converted", "已转化"),
     ("open", "进行中"),
     ("won", "赢单"),

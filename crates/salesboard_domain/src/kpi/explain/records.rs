@@ -304,19 +304,18 @@ pub(super) fn spend(view: &View, spend: &Spend) -> Record {
         Some(channel) => format!("channel {channel}"),
         None => "no channel (counts only in the total)".to_string(),
     };
-    let typed: Vec<&str> = spend
-        .category
-        .iter()
-        .chain(spend.campaign.iter())
-        .map(String::as_str)
-        .collect();
+    let what = match spend.category.as_deref() {
+        Some(category) => format!("{category} spend, {channel}"),
+        None => channel,
+    };
+    let typed: Vec<&str> = spend.campaign.iter().map(String::as_str).collect();
     Record {
         kind: RecordKind::Spend,
         id: spend.id.clone(),
         date: local(view, spend.date),
         amount: Some(Exact(spend.amount.to_decimal())),
         channel: spend.channel.clone(),
-        note: with_typed(channel, &typed),
+        note: with_typed(what, &typed),
         ..Record::default()
     }
 }
