@@ -369,6 +369,12 @@ fn operation(route: &Route) -> Value {
                     "day after the last, YYYY-MM-DD",
                     json!({"type": "string", "format": "date"}),
                 ),
+                query(
+                    "lang",
+                    "zh or en: the language of the messages (and of an explanation's texts); \
+                     else the user's own, the salesboard_lang cookie, Accept-Language, English",
+                    json!({"type": "string", "enum": ["zh", "en"]}),
+                ),
             ]);
             if route.endpoint != Endpoint::Dashboard {
                 parameters.extend([query(

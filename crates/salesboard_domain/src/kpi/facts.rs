@@ -145,7 +145,11 @@ impl<'a> Facts<'a> {
                 }
             }
         }
-        let first_orders = sorted(first.iter().filter_map(|(id, order)| {
+        // Customers whose first order falls on the same day in the order of
+        // those orders, not of the map (the same list on every request).
+        let mut firsts: Vec<(&&str, &&Order)> = first.iter().collect();
+        firsts.sort_by_key(|(_, order)| (order.ordered_at, order.id.as_str()));
+        let first_orders = sorted(firsts.into_iter().filter_map(|(id, order)| {
             Some(Dated {
                 date: date(order.ordered_at),
                 record: FirstOrder {

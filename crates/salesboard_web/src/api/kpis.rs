@@ -12,6 +12,7 @@ use salesboard_domain::kpi::{Dimension, parse_filter, period_between};
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::messages::{RequestLang, localize_explanation};
 
 /// The longest period a KPI request may ask for, so that no request can make
 /// the server compute (and answer) without end.
@@ -58,6 +59,9 @@ pub(crate) fn kpi_query(query: Vec<(String, String)>) -> Result<KpiQuery, ApiErr
             ),
             "channel" => channel = Some(value),
             "rep" => rep = Some(value),
+            // The language of the answer's texts, read by `RequestLang`
+            // and the error middleware.
+            "lang" => {}
             other => return Err(ApiError::invalid(other, "is not a parameter of this route")),
         }
     }
@@ -110,11 +114,14 @@ pub async fn report(
     Ok(Json(report).into_response())
 }
 
-/// `GET /api/v1/kpis/explain/{kpi}?period=…`.
+/// `GET /api/v1/kpis/explain/{kpi}?period=…`: the formula, the substituted
+/// formula, the notes and the records' notes in the language the request
+/// names, else English; names, numbers and the rest of the data as they are.
 #[tracing::instrument(skip_all)]
 pub async fn explain(
     State(app): State<AppState>,
     caller: Caller,
+    RequestLang(lang): RequestLang,
     Path(kpi): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -130,7 +137,9 @@ pub async fn explain(
         &q.filters,
     )
     .await?;
-    Ok(Json(explanation).into_response())
+    let mut json = serde_json::to_value(&explanation).map_err(ApiError::internal)?;
+    localize_explanation(&mut json, lang);
+    Ok(Json(json).into_response())
 }
 
 /// `GET /api/v1/dashboard?period=…`.

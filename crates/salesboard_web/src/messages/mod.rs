@@ -5,6 +5,8 @@
 //! keeping the quoted values, numbers and names as they were.
 
 mod catalogue;
+mod explanation;
+mod explanation_catalogue;
 #[cfg(test)]
 mod scan;
 
@@ -17,6 +19,8 @@ use axum::response::Response;
 use serde_json::json;
 
 use crate::pages::i18n::{Lang, USER_LANGUAGE_HEADER};
+
+pub use explanation::localize_explanation;
 
 /// `text` in `lang`: itself in English; in Chinese, the catalogue's
 /// template that matches it, else (for `prefix: message` and `a; b`) its
@@ -62,20 +66,30 @@ fn to_chinese(text: &str) -> Option<String> {
 /// The Chinese of the catalogue's best match for `text` (the template with
 /// the most fixed text), its values put back.
 fn from_catalogue(text: &str) -> Option<String> {
-    let mut best: Option<(usize, &str, &str, Vec<&str>)> = None;
-    for (english, chinese) in catalogue::MESSAGES {
-        let fixed = english.len() - english.matches("{}").count() * 2;
-        if best.as_ref().is_some_and(|(b, ..)| *b >= fixed) {
-            continue;
-        }
-        if let Some(values) = match_template(english, text) {
-            best = Some((fixed, english, chinese, values));
-        }
+    if let Some(found) = best_match(catalogue::MESSAGES, text) {
+        return Some(found.chinese(word));
     }
-    if let Some((_, english, chinese, values)) = best {
-        let filled: Vec<String> = values
+    catalogue::WORDS
+        .iter()
+        .find(|(english, _)| *english == text)
+        .map(|(_, chinese)| chinese.to_string())
+}
+
+/// The template of a catalogue that matched a text, with the text's values.
+struct Match<'t> {
+    english: &'static str,
+    chinese: &'static str,
+    values: Vec<&'t str>,
+}
+
+impl Match<'_> {
+    /// The Chinese template filled with the values: a quoted value as it
+    /// is, any other through `word`.
+    fn chinese(&self, word: impl Fn(&str) -> String) -> String {
+        let filled: Vec<String> = self
+            .values
             .iter()
-            .zip(quoted_holes(english))
+            .zip(quoted_holes(self.english))
             .map(|(value, quoted)| {
                 if quoted {
                     value.to_string()
@@ -84,12 +98,28 @@ fn from_catalogue(text: &str) -> Option<String> {
                 }
             })
             .collect();
-        return Some(fill(chinese, &filled));
+        fill(self.chinese, &filled)
     }
-    catalogue::WORDS
-        .iter()
-        .find(|(english, _)| *english == text)
-        .map(|(_, chinese)| chinese.to_string())
+}
+
+/// The template of `table` that matches `text` with the most fixed text.
+fn best_match<'t>(table: &[(&'static str, &'static str)], text: &'t str) -> Option<Match<'t>> {
+    let mut best: Option<(usize, Match<'t>)> = None;
+    for (english, chinese) in table {
+        let fixed = english.len() - english.matches("{}").count() * 2;
+        if best.as_ref().is_some_and(|(b, _)| *b >= fixed) {
+            continue;
+        }
+        if let Some(values) = match_template(english, text) {
+            let found = Match {
+                english,
+                chinese,
+                values,
+            };
+            best = Some((fixed, found));
+        }
+    }
+    best.map(|(_, found)| found)
 }
 
 /// Whether each `{}` of `template` sits between quotes (a value someone
@@ -115,6 +145,10 @@ fn match_template<'t>(template: &str, text: &'t str) -> Option<Vec<&'t str>> {
     let first = pieces.next()?;
     let rest = text.strip_prefix(first)?;
     let literals: Vec<&str> = pieces.collect();
+    // The text ends as the template does (a quick no for most templates).
+    if !literals.last().is_none_or(|last| rest.ends_with(last)) {
+        return None;
+    }
     let mut values = Vec::with_capacity(literals.len());
     match_rest(&literals, rest, &mut values).then_some(values)
 }

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::catalogue::{MESSAGES, NOT_SHOWN};
+use super::explanation_catalogue::EXPLANATIONS;
 
 /// A call and which of its arguments is the message (from 0).
 const MESSAGE_CALLS: &[(&str, usize)] = &[
@@ -245,6 +246,80 @@ fn messages_in_source() -> Vec<(String, String)> {
     found
 }
 
+/// Every text of the KPI explanations (`salesboard_domain/src/kpi/explain`),
+/// with where it is: each string literal of their code, as a format
+/// template; a literal that begins with a space is appended to another text
+/// (` (no orders)`), so its template is `{}` and itself. An English label
+/// written next to its Chinese one (`("orders", "Orders", "订单数")`) is
+/// no text to translate.
+fn explanation_texts_in_source() -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../salesboard_domain/src/kpi/explain");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == "rs")
+                && path.file_name().is_some_and(|n| n != "tests.rs")
+        })
+        .collect();
+    files.sort();
+    let mut found = Vec::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap_or_default();
+        let code = code_of(&without_test_module_declarations(&source));
+        let mut at = 0;
+        while let Some(offset) = code[at..].find('"') {
+            let start = at + offset;
+            let end = literal_end(&code, start);
+            at = end;
+            let text = template(&code[start + 1..end.saturating_sub(1)]);
+            let next = code[end..].trim_start_matches([' ', ',', '\n']);
+            let labelled = next.starts_with('"')
+                && next[1..literal_end(next, 0).saturating_sub(1)]
+                    .chars()
+                    .any(is_chinese);
+            if labelled {
+                continue;
+            }
+            let text = if text.starts_with(' ') {
+                format!("{{}}{text}")
+            } else {
+                text
+            };
+            let line = code[..start].lines().count();
+            found.push((text, format!("{}:{line}", file.display())));
+        }
+    }
+    found
+}
+
+/// The source without `#[cfg(test)] mod tests;` lines, so that the code
+/// after such a declaration is read (the scan stops at `#[cfg(test)]`).
+fn without_test_module_declarations(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        let after = &rest[at + "#[cfg(test)]".len()..];
+        let declaration = after.trim_start();
+        let line_end = declaration.find('\n').unwrap_or(declaration.len());
+        let line = &declaration[..line_end];
+        if line.starts_with("mod ") && line.trim_end().ends_with(';') {
+            out.push_str(&rest[..at]);
+            rest = &declaration[line_end..];
+        } else {
+            break;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_chinese(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// Whether a template is no sentence: only values and punctuation
 /// (`{}: {}`), or one word (a field, a path, an example like `2024-W10`).
 fn is_no_sentence(template: &str) -> bool {
@@ -311,4 +386,48 @@ fn the_scan_reads_literals_as_format_templates() {
     assert!(is_no_sentence("{}: {}"));
     assert!(is_no_sentence("lines[{}]"));
     assert!(!is_no_sentence("line {}: {}"));
+}
+
+#[test]
+fn every_explanation_text_in_the_source_has_chinese() {
+    let found = explanation_texts_in_source();
+    // The scan itself works: it finds formulas, reasons, notes of records
+    // and texts after a test module's declaration.
+    for known in [
+        "cac = acquisition_spend / new_customers",
+        "{} (no new customers)",
+        "order {} of {} is cancelled: not counted",
+        "first order {}, no channel",
+        "before {}",
+    ] {
+        assert!(found.iter().any(|(t, _)| t == known), "not found: {known}");
+    }
+    // Labels written next to their Chinese are not texts.
+    assert!(!found.iter().any(|(t, _)| t == "Acquisition spend"));
+    assert!(found.len() > 80, "{} texts found", found.len());
+    let missing: Vec<String> = found
+        .iter()
+        .filter(|(text, _)| {
+            !is_no_sentence(text)
+                && !EXPLANATIONS.iter().any(|(english, _)| english == text)
+                && !MESSAGES.iter().any(|(english, _)| english == text)
+        })
+        .map(|(text, place)| format!("{place}: {text}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "explanation texts without Chinese (add them to messages/explanation_catalogue.rs):\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_explanation_template_is_in_the_source() {
+    let found = explanation_texts_in_source();
+    let stale: Vec<&str> = EXPLANATIONS
+        .iter()
+        .map(|(english, _)| *english)
+        .filter(|english| !found.iter().any(|(t, _)| t == english))
+        .collect();
+    assert!(stale.is_empty(), "not in the source: {stale:#?}");
 }

@@ -26,7 +26,7 @@ use serde_json::Value;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::messages::translate;
+use crate::messages::{localize_explanation, translate};
 use i18n::{LANG_COOKIE, Lang};
 
 pub use dashboard::dashboard;
@@ -412,8 +412,13 @@ pub async fn explain(
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            page.formula = text("formula");
-            page.substituted = text("substituted");
+            // The texts people read, in the page's language, and the raw
+            // view of at most RAW_RECORDS records per input.
+            let mut shown = shortened(json.clone());
+            localize_explanation(&mut shown, lang);
+            let shown_text = |name: &str| shown[name].as_str().unwrap_or_default().to_string();
+            page.formula = shown_text("formula");
+            page.substituted = shown_text("substituted");
             page.value = figure(&json["value"]);
             for input in json["inputs"].as_array().into_iter().flatten() {
                 page.inputs.push(InputRow {
@@ -422,13 +427,13 @@ pub async fn explain(
                     records: input["records"].as_array().map_or(0, Vec::len),
                 });
             }
-            page.notes = json["notes"]
+            page.notes = shown["notes"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|n| n.as_str().map(str::to_string))
                 .collect();
-            page.raw = serde_json::to_string_pretty(&shortened(json)).unwrap_or_default();
+            page.raw = serde_json::to_string_pretty(&shown).unwrap_or_default();
         }
         Err(message) => page.error = Some(message),
     }

@@ -3,6 +3,7 @@
 
 mod alerts;
 mod common;
+mod explain_languages;
 mod export_round_trip;
 mod exports;
 mod headers;

@@ -75,7 +75,7 @@ pub(super) fn explain(view: &View, kpi: &KpiName, period: &Period) -> Parts {
             let value = cac(view, period);
             Parts {
                 formula: "cac = acquisition_spend / new_customers".into(),
-                substituted: quotient_text(value, "no new customers"),
+                substituted: quotient_text(value, " (no new customers)"),
                 value: Amount::of(value).map(Figure::Money),
                 inputs: vec![
                     spend_input(view, period.from, period.to, SPEND),
@@ -90,13 +90,10 @@ pub(super) fn explain(view: &View, kpi: &KpiName, period: &Period) -> Parts {
     }
 }
 
-/// `9800.00 / 3 = 3266.67`, or `9800.00 / 0 = — (no new customers)`.
+/// `9800.00 / 3 = 3266.67`, or `9800.00 / 0 = — (no new customers)`:
+/// `without` is the reason appended when there is no value.
 fn quotient_text(value: Fraction, without: &str) -> String {
-    let none = if value.value().is_none() {
-        format!(" ({without})")
-    } else {
-        String::new()
-    };
+    let none = if value.value().is_none() { without } else { "" };
     format!(
         "{} / {} = {}{none}",
         money(value.numerator),
@@ -167,7 +164,7 @@ fn explain_channel(view: &View, channel: &str, period: &Period) -> Parts {
             "cac_by_channel.{channel} = spend of the channel {channel} / new customers whose \
              channel is {channel}"
         ),
-        substituted: quotient_text(value, &format!("no new customers from {channel}")),
+        substituted: quotient_text(value, &format!(" (no new customers from {channel})")),
         value: Amount::of(value).map(Figure::Money),
         inputs: vec![
             input(

@@ -190,7 +190,7 @@ fn lifespan(view: &View, years: &Years) -> (Vec<Input>, String, String) {
     (
         churn_inputs(years),
         format!(
-            "lifespan_years = 1 / annual_churn_rate, at most {cap} (also when nobody churns); \
+            "lifespan_years = 1 / annual_churn_rate, at most {cap} (also when nobody churns), \
              annual_churn_rate = churned / active_customers(Y0)"
         ),
         text,
@@ -221,16 +221,22 @@ fn active_input(view: &View, years: &Years) -> Input {
 }
 
 /// Why a CLV has no value.
-fn reason(years: &Years, active: usize, other: (bool, &str)) -> String {
+fn reason(years: &Years, active: usize, other: (bool, &'static str)) -> String {
     if years.reference.lifespan_years.is_none() {
         " (no lifespan: no customer was active in Y0)".into()
     } else if active == 0 {
         " (no active customers in Y)".into()
     } else if other.0 {
-        format!(" ({})", other.1)
+        other.1.into()
     } else {
         String::new()
     }
+}
+
+/// A CLV as money, `—` without a value, and why it has none.
+fn result(value: Option<Fraction>, why: &str) -> String {
+    let shown = value.map_or_else(|| "—".to_string(), records::money_quotient);
+    format!("{shown}{why}")
 }
 
 fn lifespan_number(years: &Years) -> String {
@@ -267,7 +273,7 @@ fn explain_clv_profit(view: &View, years: &Years) -> Parts {
     let why = reason(
         years,
         year.active.count(),
-        (cac.value().is_none(), "no new customers in Y: no cac(Y)"),
+        (cac.value().is_none(), " (no new customers in Y: no cac(Y))"),
     );
     Parts {
         formula: format!(
@@ -276,13 +282,13 @@ fn explain_clv_profit(view: &View, years: &Years) -> Parts {
             years_text(years)
         ),
         substituted: format!(
-            "{} / {} × {} − {} / {} = {}{why}; lifespan_years: {lifespan_text}",
+            "{} / {} × {} − {} / {} = {}; lifespan_years: {lifespan_text}",
             money(year.gross_profit),
             year.active.count(),
             lifespan_number(years),
             money(cac.numerator),
             cac.denominator,
-            value.map_or_else(|| "—".to_string(), records::money_quotient)
+            result(value, &why)
         ),
         value: shown,
         inputs,
@@ -317,7 +323,7 @@ fn explain_clv_revenue(view: &View, years: &Years) -> Parts {
     let why = reason(
         years,
         year.active.count(),
-        (year.orders == 0, "no orders in Y"),
+        (year.orders == 0, " (no orders in Y)"),
     );
     Parts {
         formula: format!(
@@ -326,13 +332,13 @@ fn explain_clv_revenue(view: &View, years: &Years) -> Parts {
             years_text(years)
         ),
         substituted: format!(
-            "({} / {}) × ({} / {}) × {} = {}{why}; lifespan_years: {lifespan_text}",
+            "({} / {}) × ({} / {}) × {} = {}; lifespan_years: {lifespan_text}",
             money(year.revenue),
             year.orders,
             year.orders,
             year.active.count(),
             lifespan_number(years),
-            value.map_or_else(|| "—".to_string(), records::money_quotient)
+            result(value, &why)
         ),
         value: value.and_then(Amount::of).map(Figure::Money),
         inputs,

@@ -68,7 +68,13 @@ pub(super) fn line(view: &View, fact: LineFact) -> Record {
         .position(|other| std::ptr::eq(other, line))
         .map_or(0, |at| at + 1);
     let sku = line.sku.as_deref().unwrap_or("(no product)");
-    let returned = if line.quantity < 0 { " (return)" } else { "" };
+    let amount = format!(
+        "{sku}: {} × {} × (1 − {}) = {}",
+        line.unit_price,
+        line.quantity,
+        line.discount,
+        Exact(fact.amount)
+    );
     Record {
         kind: RecordKind::OrderLine,
         id: format!("{}#{number}", order.id),
@@ -80,13 +86,11 @@ pub(super) fn line(view: &View, fact: LineFact) -> Record {
         sku: line.sku.clone(),
         unit_price: Some(line.unit_price),
         discount: Some(line.discount),
-        note: format!(
-            "{sku}: {} × {} × (1 − {}) = {}{returned}",
-            line.unit_price,
-            line.quantity,
-            line.discount,
-            Exact(fact.amount)
-        ),
+        note: if line.quantity < 0 {
+            format!("{amount} (return)")
+        } else {
+            amount
+        },
         ..Record::default()
     }
 }
@@ -148,11 +152,12 @@ pub(super) fn orders<'a>(
     records
         .into_iter()
         .map(|(mut record, lines)| {
-            let plural = if lines == 1 { "" } else { "s" };
-            record.note = format!(
-                "customer {}, {lines} counted line{plural}",
-                record.customer_id.as_deref().unwrap_or("")
-            );
+            let customer = record.customer_id.as_deref().unwrap_or("");
+            record.note = if lines == 1 {
+                format!("customer {customer}, 1 counted line")
+            } else {
+                format!("customer {customer}, {lines} counted lines")
+            };
             record
         })
         .collect()
@@ -207,11 +212,10 @@ pub(super) fn new_customer(view: &View, first: FirstOrder) -> Record {
         id: first.customer.id.clone(),
         date: local(view, first.order.ordered_at),
         order_id: Some(first.order.id.clone()),
-        note: format!(
-            "first order {}, channel {}",
-            first.order.id,
-            channel.as_deref().unwrap_or("(none)")
-        ),
+        note: match channel.as_deref() {
+            Some(channel) => format!("first order {}, channel {channel}", first.order.id),
+            None => format!("first order {}, no channel", first.order.id),
+        },
         channel,
         ..Record::default()
     }
@@ -239,9 +243,14 @@ pub(super) fn deal(view: &View, deal: &Deal) -> Record {
     let days = deal
         .closed_at
         .map(|at| view.facts.days_between(deal.created_at, at));
-    let closing = match (closed, days) {
-        (Some(closed), Some(days)) => format!(", closed {closed}: {days} days"),
-        _ => String::new(),
+    let note = match (closed, days) {
+        (Some(closed), Some(days)) => {
+            format!(
+                "{}, created {created}, closed {closed}: {days} days",
+                deal.status
+            )
+        }
+        _ => format!("{}, created {created}", deal.status),
     };
     Record {
         kind: RecordKind::Deal,
@@ -252,7 +261,7 @@ pub(super) fn deal(view: &View, deal: &Deal) -> Record {
         status: Some(deal.status.to_string()),
         created: Some(created),
         closed,
-        note: format!("{}, created {created}{closing}", deal.status),
+        note,
         ..Record::default()
     }
 }
@@ -295,32 +304,47 @@ pub(super) fn spend(view: &View, spend: &Spend) -> Record {
         Some(channel) => format!("channel {channel}"),
         None => "no channel (counts only in the total)".to_string(),
     };
-    let mut note = vec![channel];
-    note.extend(spend.category.clone());
-    note.extend(spend.campaign.clone());
+    let what = match spend.category.as_deref() {
+        Some(category) => format!("{category} spend, {channel}"),
+        None => channel,
+    };
+    let typed: Vec<&str> = spend.campaign.iter().map(String::as_str).collect();
     Record {
         kind: RecordKind::Spend,
         id: spend.id.clone(),
         date: local(view, spend.date),
         amount: Some(Exact(spend.amount.to_decimal())),
         channel: spend.channel.clone(),
-        note: note.join(", "),
+        note: with_typed(what, &typed),
         ..Record::default()
     }
 }
 
 /// A follow-up.
 pub(super) fn activity(view: &View, activity: &Activity) -> Record {
-    let mut note = vec![format!("customer {}", activity.customer_id)];
-    note.extend(activity.kind.map(|kind| kind.to_string()));
-    note.extend(activity.note.clone());
+    let customer = &activity.customer_id;
+    let what = match activity.kind {
+        Some(kind) => format!("customer {customer}, {kind}"),
+        None => format!("customer {customer}"),
+    };
+    let typed: Vec<&str> = activity.note.iter().map(String::as_str).collect();
     Record {
         kind: RecordKind::Activity,
         id: activity.id.clone(),
         date: local(view, activity.occurred_at),
         customer_id: Some(activity.customer_id.clone()),
-        note: note.join(", "),
+        note: with_typed(what, &typed),
         ..Record::default()
+    }
+}
+
+/// A note followed by what a person typed (a category, a campaign, a
+/// follow-up's text), quoted so that it is never taken for words of ours.
+fn with_typed(note: String, typed: &[&str]) -> String {
+    if typed.is_empty() {
+        note
+    } else {
+        format!("{note}, \"{}\"", typed.join(", "))
     }
 }
 
