@@ -147,7 +147,7 @@ export async function inspect(page, tally, label) {
 export async function visit(page, tally, base, path, label = path) {
   let response = null;
   try {
-    response = await page.goto(`${base}${path}`, { waitUntil: "load", timeout: 10000 });
+    response = await page.goto(`${base}${path}`, { waitUntil: "load", timeout: 30000 });
   } catch (error) {
     // Something on the page kept it from loading (or navigated it away).
     tally.dom.push(`${path} did not load: ${String(error.message).split("\n")[0]}`);
