@@ -6,6 +6,7 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use salesboard_io::export::restore_formula_text;
 use salesboard_io::import::{FileKind, ImportOptions, Row, Table, validate};
 use salesboard_store::KnownIds;
 use salesboard_store::records::{
@@ -138,11 +139,14 @@ fn check_lines(value: &Json) -> Result<(), RecordError> {
     Ok(())
 }
 
+/// A text field as the importer reads it: trimmed, and without the `'` an
+/// export puts before formula-like text, so that a key or reference is
+/// looked up as it will be stored.
 fn text_of(record: &Map<String, Json>, field: &str) -> Result<Option<String>, RecordError> {
     match record.get(field) {
         None => Ok(None),
         Some(value) => Ok(cell_text(field, value)?
-            .map(|t| t.trim().to_string())
+            .map(|t| restore_formula_text(t.trim()).to_string())
             .filter(|t| !t.is_empty())),
     }
 }
@@ -314,7 +318,7 @@ async fn known_for(store: &impl Store, table: &Table) -> Result<KnownIds, Record
                     .rows
                     .iter()
                     .filter_map(|row| row.cells.get(index))
-                    .map(|cell| cell.trim().to_string())
+                    .map(|cell| restore_formula_text(cell.trim()).to_string())
                     .filter(|cell| !cell.is_empty())
                     .collect()
             })
@@ -396,4 +400,77 @@ fn import_table(kind: FileKind, record: &Map<String, Json>) -> Result<Table, Rec
         headers,
         rows,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::tiny_store;
+    use salesboard_domain::Role;
+    use salesboard_store::records::SPEND;
+    use serde_json::json;
+
+    fn admin() -> Actor {
+        Actor {
+            user_id: "u-admin".into(),
+            name: "Wang Fang".into(),
+            role: Role::Admin,
+            team_id: None,
+            language: None,
+        }
+    }
+
+    fn body(value: Json) -> Map<String, Json> {
+        match value {
+            Json::Object(map) => map,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_written_with_an_export_quote_is_created_under_the_key_stored() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = tiny_store(&dir).await;
+        let spend = body(json!({
+            "spend_id": "'-alert('x')-'",
+            "date": "2024-03-01",
+            "channel": "search",
+            "amount": "10.00",
+        }));
+        let created = create(&store, &admin(), &SPEND, spend.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(created["spend_id"], json!("-alert('x')-'"));
+        assert_eq!(created["channel"], json!("search"));
+        let again = create(&store, &admin(), &SPEND, spend).await;
+        assert!(
+            matches!(&again, Err(RecordError::Conflict(m)) if m == "spend_id \"-alert('x')-'\" is already taken"),
+            "{again:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reference_written_with_an_export_quote_names_the_record_stored() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = tiny_store(&dir).await;
+        let customer = body(json!({
+            "customer_id": "'=c-quoted",
+            "name": "Quoted Co",
+            "created_at": "2024-03-01T10:00:00+08:00",
+        }));
+        create(&store, &admin(), &CUSTOMERS, customer)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deal = body(json!({
+            "deal_id": "d-quoted",
+            "customer_id": "'=c-quoted",
+            "title": "A deal",
+            "created_at": "2024-03-02T10:00:00+08:00",
+            "status": "open",
+        }));
+        let created = create(&store, &admin(), &DEALS, deal)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(created["customer_id"], json!("=c-quoted"));
+    }
 }
