@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use salesboard_app::import::{ImportProgress, ImportReport};
 use salesboard_io::import::Problem;
@@ -14,9 +15,20 @@ use tokio::sync::Mutex;
 /// rejected rows are not kept (the job says so), the import is unaffected.
 pub const MAX_REJECTED_BYTES: usize = 16 * 1024 * 1024;
 
-/// The most jobs kept; when a new one starts, the oldest finished ones go.
-/// With the cap on rejected rows, at most 50 × 16 MiB are held.
+/// Jobs always kept: the newest 50. Beyond them, a finished job stays for
+/// [`KEEP_FINISHED_FOR`], so that its report and rejected rows can still be
+/// fetched after a burst of other imports, within [`MAX_KEPT_JOBS`] and
+/// [`MAX_KEPT_REJECTED_BYTES`]; the oldest finished jobs go first.
 pub const MAX_JOBS: usize = 50;
+
+/// How long a finished job beyond the newest [`MAX_JOBS`] is kept.
+pub const KEEP_FINISHED_FOR: Duration = Duration::from_secs(60 * 60);
+
+/// The most jobs kept, however recent.
+pub const MAX_KEPT_JOBS: usize = 1000;
+
+/// The most bytes of rejected rows kept over all jobs.
+pub const MAX_KEPT_REJECTED_BYTES: usize = 256 * 1024 * 1024;
 
 /// Where a job is, for a progress bar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -124,6 +136,9 @@ pub struct ImportJob {
     /// When it started, in the order of this server's jobs.
     #[serde(skip)]
     pub sequence: u64,
+    /// When it started.
+    #[serde(skip)]
+    pub started: Instant,
 }
 
 impl ImportJob {
@@ -140,6 +155,7 @@ impl ImportJob {
             rejected_note: None,
             started_by,
             sequence: 0,
+            started: Instant::now(),
         }
     }
 
@@ -161,20 +177,30 @@ pub struct ImportJobs {
 }
 
 impl ImportJobs {
-    /// Keeps a new job, letting the oldest finished ones go beyond [`MAX_JOBS`].
+    /// Keeps a new job, letting the oldest finished ones go as [`MAX_JOBS`]
+    /// says.
     pub async fn insert(&self, mut job: ImportJob) {
         let mut jobs = self.jobs.lock().await;
         job.sequence = jobs.values().map(|j| j.sequence + 1).max().unwrap_or(0);
         while jobs.len() >= MAX_JOBS {
-            let oldest = jobs
+            let Some(oldest) = jobs
                 .values()
                 .filter(|j| j.status != "running")
                 .min_by_key(|j| j.sequence)
-                .map(|j| j.id.clone());
-            match oldest {
-                Some(id) => jobs.remove(&id),
-                None => break,
+            else {
+                break;
             };
+            let rejected_bytes: usize = jobs
+                .values()
+                .flat_map(|j| &j.rejected)
+                .map(|r| r.bytes.len())
+                .sum();
+            let recent = oldest.started.elapsed() < KEEP_FINISHED_FOR;
+            if recent && jobs.len() < MAX_KEPT_JOBS && rejected_bytes <= MAX_KEPT_REJECTED_BYTES {
+                break;
+            }
+            let id = oldest.id.clone();
+            jobs.remove(&id);
         }
         jobs.insert(job.id.clone(), job);
     }
@@ -230,15 +256,50 @@ mod tests {
         assert_eq!(ImportStep::finished(7).percent, 100);
     }
 
+    /// A job that started `ago` and has finished.
+    fn finished_job(id: &str, ago: Duration) -> ImportJob {
+        let mut job = ImportJob::new(id.to_string(), "admin".into(), 1);
+        job.status = "done";
+        job.started = Instant::now().checked_sub(ago).unwrap_or_else(Instant::now);
+        job
+    }
+
+    #[tokio::test]
+    async fn recent_jobs_stay_for_an_hour_beyond_the_newest_fifty() {
+        let jobs = ImportJobs::default();
+        for n in 0..MAX_JOBS + 20 {
+            jobs.insert(finished_job(&format!("j{n}"), Duration::from_secs(60)))
+                .await;
+        }
+        // Seventy jobs of the last minutes: every one is kept.
+        assert_eq!(jobs.jobs.lock().await.len(), MAX_JOBS + 20);
+        assert!(jobs.read("j0", |_| ()).await.is_some());
+        // Too many rejected bytes: the oldest go, however recent.
+        let mut heavy = finished_job("heavy", Duration::ZERO);
+        heavy.rejected.push(RejectedFile {
+            file: "orders.rejected.csv".into(),
+            rows: 1,
+            url: String::new(),
+            bytes: vec![b'x'; MAX_KEPT_REJECTED_BYTES + 1],
+        });
+        jobs.insert(heavy).await;
+        jobs.insert(finished_job("after", Duration::ZERO)).await;
+        assert!(jobs.read("after", |_| ()).await.is_some());
+        assert!(jobs.read("j0", |_| ()).await.is_none());
+        // Down to the newest fifty (the heavy one among them).
+        assert_eq!(jobs.jobs.lock().await.len(), MAX_JOBS);
+    }
+
     #[tokio::test]
     async fn the_oldest_finished_jobs_make_room() {
         let jobs = ImportJobs::default();
         for n in 0..MAX_JOBS {
-            let mut job = ImportJob::new(format!("j{n}"), "admin".into(), 1);
             // The first job is still running: it is kept whatever its age.
-            if n > 0 {
-                job.status = "done";
-            }
+            let job = if n > 0 {
+                finished_job(&format!("j{n}"), 2 * KEEP_FINISHED_FOR)
+            } else {
+                ImportJob::new(format!("j{n}"), "admin".into(), 1)
+            };
             jobs.insert(job).await;
         }
         jobs.insert(ImportJob::new("new".into(), "admin".into(), 1))
