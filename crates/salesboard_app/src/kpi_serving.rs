@@ -62,7 +62,7 @@ impl KpiSnapshot {
             &self.stage_order,
         ));
         if let Ok(mut cache) = self.filtered.lock() {
-            if cache.len() >= MAX_SCOPES {
+            if cache.len() >= MAX_FILTERED_ENGINES {
                 cache.clear();
             }
             cache.insert(key, Arc::clone(&engine));
@@ -84,6 +84,11 @@ pub struct ScopedKpis {
 
 /// How many scopes a snapshot remembers before it starts over.
 const MAX_SCOPES: usize = 256;
+
+/// How many filtered engines a snapshot remembers before it starts over:
+/// each holds columns for what its filters admit (tens of MB at a million
+/// order lines), so fewer than scopes.
+const MAX_FILTERED_ENGINES: usize = 16;
 
 /// The engine, rebuilt when the store has changed since it was built.
 #[derive(Debug, Default)]
