@@ -6,11 +6,14 @@
 //! Other filters (rep, team, product, category, segment, time) attribute
 //! records one by one and go through the reference.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use salesboard_domain::Dataset;
-use salesboard_domain::entities::Customer;
+use salesboard_domain::entities::{
+    Activity, Contact, Customer, Deal, Order, Payment, Product, Spend, Survey, Target, User,
+};
 use salesboard_domain::kpi::{Dimension, KpiInput};
+
+use crate::kpi_scope::{Keep, subset};
 
 /// Whether every filter is on what a customer is.
 pub fn engine_answers(filters: &[(Dimension, String)]) -> bool {
@@ -64,82 +67,28 @@ pub fn filtered_input(input: &KpiInput, filters: &[(Dimension, String)]) -> KpiI
         .iter()
         .map(|o| (o.id.as_str(), o.customer_id.as_str()))
         .collect();
-    let deals: HashSet<&str> = data
-        .deals
-        .iter()
-        .filter(|d| of_customer(Some(&d.customer_id)))
-        .map(|d| d.id.as_str())
-        .collect();
-    let kept = Dataset {
-        users: data.users.clone(),
-        products: data.products.clone(),
-        customers: data
-            .customers
-            .iter()
-            .filter(|c| of_customer(Some(&c.id)))
-            .cloned()
-            .collect(),
-        contacts: data
-            .contacts
-            .iter()
-            .filter(|c| of_customer(Some(&c.customer_id)))
-            .cloned()
-            .collect(),
-        deals: data
-            .deals
-            .iter()
-            .filter(|d| deals.contains(d.id.as_str()))
-            .cloned()
-            .collect(),
-        orders: data
-            .orders
-            .iter()
-            .filter(|o| of_customer(Some(&o.customer_id)))
-            .cloned()
-            .collect(),
-        payments: data
-            .payments
-            .iter()
-            .filter(|p| of_customer(orders.get(p.order_id.as_str()).copied()))
-            .cloned()
-            .collect(),
-        activities: data
-            .activities
-            .iter()
-            .filter(|a| of_customer(Some(&a.customer_id)))
-            .cloned()
-            .collect(),
-        spend: data
-            .spend
-            .iter()
-            .filter(|s| {
+    subset(
+        input,
+        &Keep {
+            users: &|_: &User| true,
+            products: &|_: &Product| true,
+            customers: &|c: &Customer| of_customer(Some(&c.id)),
+            contacts: &|c: &Contact| of_customer(Some(&c.customer_id)),
+            deals: &|d: &Deal| of_customer(Some(&d.customer_id)),
+            orders: &|o: &Order| of_customer(Some(&o.customer_id)),
+            payments: &|p: &Payment| of_customer(orders.get(p.order_id.as_str()).copied()),
+            activities: &|a: &Activity| of_customer(Some(&a.customer_id)),
+            spend: &|s: &Spend| {
                 admitted(filters, |dimension| match dimension {
                     Dimension::Channel => s.channel.as_deref(),
                     _ => None,
                 })
-            })
-            .cloned()
-            .collect(),
-        surveys: data
-            .surveys
-            .iter()
-            .filter(|s| {
+            },
+            surveys: &|s: &Survey| {
                 let order_customer = s.order_id.as_deref().and_then(|id| orders.get(id).copied());
                 of_customer(s.customer_id.as_deref().or(order_customer))
-            })
-            .cloned()
-            .collect(),
-        targets: data.targets.clone(),
-    };
-    KpiInput {
-        dataset: kept,
-        stage_changes: input
-            .stage_changes
-            .iter()
-            .filter(|c| deals.contains(c.deal_id.as_str()))
-            .cloned()
-            .collect(),
-        time_zone: input.time_zone,
-        customer_lifespan_years: input.customer_lifespan_years,
-    }
+            },
+            targets: &|_: &Target| true,
+        },
+    )
 }

@@ -5,7 +5,10 @@
 use std::collections::HashSet;
 
 use salesboard_domain::Dataset;
-use salesboard_domain::entities::TargetOwnerKind;
+use salesboard_domain::entities::{
+    Activity, Contact, Customer, Deal, Order, Payment, Product, Spend, Survey, Target,
+    TargetOwnerKind, User,
+};
 use salesboard_domain::kpi::KpiInput;
 use salesboard_store::records::RowScope;
 
@@ -54,83 +57,75 @@ pub fn visible_input(input: &KpiInput, scope: &RowScope, spend_visible: bool) ->
         .filter(|d| owned(d.owner.as_ref(), &d.customer_id))
         .map(|d| d.id.as_str())
         .collect();
-    let visible = Dataset {
-        users: data
-            .users
-            .iter()
-            .filter(|u| users.contains(u.id.as_str()))
-            .cloned()
-            .collect(),
-        products: data.products.clone(),
-        customers: data
-            .customers
-            .iter()
-            .filter(|c| customers.contains(c.id.as_str()))
-            .cloned()
-            .collect(),
-        contacts: data
-            .contacts
-            .iter()
-            .filter(|c| customers.contains(c.customer_id.as_str()))
-            .cloned()
-            .collect(),
-        deals: data
-            .deals
-            .iter()
-            .filter(|d| deals.contains(d.id.as_str()))
-            .cloned()
-            .collect(),
-        orders: data
-            .orders
-            .iter()
-            .filter(|o| orders.contains(o.id.as_str()))
-            .cloned()
-            .collect(),
-        payments: data
-            .payments
-            .iter()
-            .filter(|p| orders.contains(p.order_id.as_str()))
-            .cloned()
-            .collect(),
-        activities: data
-            .activities
-            .iter()
-            .filter(|a| owned(a.owner.as_ref(), &a.customer_id))
-            .cloned()
-            .collect(),
-        spend: if spend_visible {
-            data.spend.clone()
-        } else {
-            Vec::new()
-        },
-        surveys: data
-            .surveys
-            .iter()
-            .filter(|s| match (&s.customer_id, &s.order_id) {
+    subset(
+        input,
+        &Keep {
+            users: &|u: &User| users.contains(u.id.as_str()),
+            products: &|_: &Product| true,
+            customers: &|c: &Customer| customers.contains(c.id.as_str()),
+            contacts: &|c: &Contact| customers.contains(c.customer_id.as_str()),
+            deals: &|d: &Deal| deals.contains(d.id.as_str()),
+            orders: &|o: &Order| orders.contains(o.id.as_str()),
+            payments: &|p: &Payment| orders.contains(p.order_id.as_str()),
+            activities: &|a: &Activity| owned(a.owner.as_ref(), &a.customer_id),
+            spend: &|_: &Spend| spend_visible,
+            surveys: &|s: &Survey| match (&s.customer_id, &s.order_id) {
                 (Some(customer), _) => customers.contains(customer.as_str()),
                 (None, Some(order)) => orders.contains(order.as_str()),
                 (None, None) => false,
-            })
-            .cloned()
-            .collect(),
-        targets: data
-            .targets
-            .iter()
-            .filter(|t| match t.owner_kind {
+            },
+            targets: &|t: &Target| match t.owner_kind {
                 TargetOwnerKind::User => users.contains(t.owner.as_str()),
                 TargetOwnerKind::Team => team.as_deref() == Some(t.owner.as_str()),
-            })
-            .cloned()
-            .collect(),
-    };
+            },
+        },
+    )
+}
+
+/// Which records of each kind a subset of the records keeps.
+pub(crate) struct Keep<'k> {
+    pub users: &'k dyn Fn(&User) -> bool,
+    pub products: &'k dyn Fn(&Product) -> bool,
+    pub customers: &'k dyn Fn(&Customer) -> bool,
+    pub contacts: &'k dyn Fn(&Contact) -> bool,
+    pub deals: &'k dyn Fn(&Deal) -> bool,
+    pub orders: &'k dyn Fn(&Order) -> bool,
+    pub payments: &'k dyn Fn(&Payment) -> bool,
+    pub activities: &'k dyn Fn(&Activity) -> bool,
+    pub spend: &'k dyn Fn(&Spend) -> bool,
+    pub surveys: &'k dyn Fn(&Survey) -> bool,
+    pub targets: &'k dyn Fn(&Target) -> bool,
+}
+
+/// The records `keep` keeps, with the stage changes of the kept deals.
+pub(crate) fn subset(input: &KpiInput, keep: &Keep) -> KpiInput {
+    fn kept<T: Clone>(records: &[T], keep: &dyn Fn(&T) -> bool) -> Vec<T> {
+        records.iter().filter(|r| keep(r)).cloned().collect()
+    }
+    let data = &input.dataset;
+    let deals = kept(&data.deals, keep.deals);
+    let deal_ids: HashSet<&str> = deals.iter().map(|d| d.id.as_str()).collect();
+    let stage_changes = input
+        .stage_changes
+        .iter()
+        .filter(|c| deal_ids.contains(c.deal_id.as_str()))
+        .cloned()
+        .collect();
     KpiInput {
-        dataset: visible,
-        stage_changes: input
-            .stage_changes
-            .iter()
-            .filter(|c| deals.contains(c.deal_id.as_str()))
-            .cloned()
-            .collect(),
+        dataset: Dataset {
+            users: kept(&data.users, keep.users),
+            products: kept(&data.products, keep.products),
+            customers: kept(&data.customers, keep.customers),
+            contacts: kept(&data.contacts, keep.contacts),
+            deals,
+            orders: kept(&data.orders, keep.orders),
+            payments: kept(&data.payments, keep.payments),
+            activities: kept(&data.activities, keep.activities),
+            spend: kept(&data.spend, keep.spend),
+            surveys: kept(&data.surveys, keep.surveys),
+            targets: kept(&data.targets, keep.targets),
+        },
+        stage_changes,
         time_zone: input.time_zone,
         customer_lifespan_years: input.customer_lifespan_years,
     }
