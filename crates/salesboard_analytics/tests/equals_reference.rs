@@ -121,25 +121,6 @@ fn the_tiny_fixture_gives_the_reference_board() {
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
-
-    #[test]
-    fn random_companies_give_the_reference_board(
-        lines in 1_usize..1_500,
-        seed in any::<u64>(),
-        zone in prop::sample::select(vec!["Asia/Shanghai", "UTC", "America/New_York"]),
-        kind in 0_u8..4,
-        year in 2022_i32..2027,
-        index in any::<u32>(),
-        length in 1_i64..800,
-        last_year in any::<bool>(),
-    ) {
-        let input = company(lines, seed, zone);
-        assert_same_board(&input, period(kind, year, index, length), last_year);
-    }
-}
-
 /// A filter on `dimension`: one of the values the customers have (picked
 /// by `pick`), no value (`""`), or a value nobody has.
 fn customer_filter(
@@ -182,10 +163,11 @@ fn the_tiny_fixture_gives_the_reference_board_under_customer_filters() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
+    /// No filter, or one or two on what a customer is.
     #[test]
-    fn random_companies_give_the_reference_board_under_customer_filters(
+    fn random_companies_give_the_reference_board(
         lines in 1_usize..1_500,
         seed in any::<u64>(),
         zone in prop::sample::select(vec!["Asia/Shanghai", "UTC", "America/New_York"]),
@@ -196,7 +178,7 @@ proptest! {
         last_year in any::<bool>(),
         dimensions in prop::collection::vec(
             (prop::sample::select(vec![Dimension::Channel, Dimension::Region, Dimension::Industry]), any::<usize>()),
-            1..3,
+            0..3,
         ),
     ) {
         let input = company(lines, seed, zone);

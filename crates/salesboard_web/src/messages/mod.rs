@@ -259,9 +259,14 @@ pub async fn localize_api_errors(request: Request, next: Next) -> Response {
         .strip_prefix("/api/v1/")
         .and_then(|rest| rest.split('/').next())
         .map(str::to_string);
-    let mut headers: HeaderMap = request.headers().clone();
-    // Only the authentication middleware may say whose language it is.
-    headers.remove(USER_LANGUAGE_HEADER);
+    // What the language is read from besides the query; not the user's
+    // language header, which only the authentication middleware may set.
+    let mut headers = HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE] {
+        for value in request.headers().get_all(&name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
     let response = next.run(request).await;
     let Some(text) = response.extensions().get::<ErrorText>().cloned() else {
         return response;

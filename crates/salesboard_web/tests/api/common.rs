@@ -127,7 +127,22 @@ impl TestApp {
         actor: Option<&str>,
         body: Option<&Value>,
     ) -> (StatusCode, Value) {
+        self.call_with_headers(method, path, actor, body, &[]).await
+    }
+
+    /// [`TestApp::call`] with extra request headers.
+    pub async fn call_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        actor: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
         let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
         if let Some(actor) = actor {
             let token = self
                 .tokens

@@ -367,13 +367,7 @@ async fn the_rejected_rows_download_holds_exactly_the_rejected_rows() {
     let text = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or_else(|| panic!("no BOM"));
-    let mut reader = csv::Reader::from_reader(text);
-    let header_row: Vec<String> = reader
-        .headers()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (header_row, rows) = csv_table(text);
     assert_eq!(
         header_row,
         [
@@ -387,15 +381,6 @@ async fn the_rejected_rows_download_holds_exactly_the_rejected_rows() {
             "error"
         ]
     );
-    let rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| {
-            r.unwrap_or_else(|e| panic!("{e}"))
-                .iter()
-                .map(str::to_string)
-                .collect()
-        })
-        .collect();
     // The two bad rows as they were, the formula quoted so that a
     // spreadsheet shows it as text, each with its reason.
     assert_eq!(
@@ -447,16 +432,7 @@ async fn the_rejected_rows_download_holds_exactly_the_rejected_rows() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let chinese = chinese.strip_prefix(b"\xEF\xBB\xBF").unwrap_or_default();
-    let mut reader = csv::Reader::from_reader(chinese);
-    let chinese_rows: Vec<Vec<String>> = reader
-        .records()
-        .map(|r| {
-            r.unwrap_or_else(|e| panic!("{e}"))
-                .iter()
-                .map(str::to_string)
-                .collect()
-        })
-        .collect();
+    let (_, chinese_rows) = csv_table(chinese);
     assert_eq!(
         chinese_rows
             .iter()
@@ -525,4 +501,16 @@ async fn nobody_else_reads_a_job_or_its_rejected_rows() {
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
+
+/// A CSV file's header row and its records, as text.
+fn csv_table(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let texts = |record: &csv::StringRecord| record.iter().map(str::to_string).collect();
+    let header = texts(reader.headers().unwrap_or_else(|e| panic!("{e}")));
+    let rows = reader
+        .records()
+        .map(|r| texts(&r.unwrap_or_else(|e| panic!("{e}"))))
+        .collect();
+    (header, rows)
 }

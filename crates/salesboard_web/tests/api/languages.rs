@@ -17,21 +17,7 @@ async fn call_in(
     body: Option<&Value>,
     headers: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut builder = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("authorization", format!("Bearer {}", app.tokens[actor]));
-    for (name, value) in headers {
-        builder = builder.header(*name, *value);
-    }
-    let body = match body {
-        Some(json) => {
-            builder = builder.header("content-type", "application/json");
-            Body::from(json.to_string())
-        }
-        None => Body::empty(),
-    };
-    app.send(builder.body(body).unwrap_or_else(|e| panic!("{e}")))
+    app.call_with_headers(method, path, Some(actor), body, headers)
         .await
 }
 
