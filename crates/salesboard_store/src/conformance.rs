@@ -697,9 +697,24 @@ macro_rules! conformance_tests {
             deactivating_a_user_deletes_their_sessions,
             group_totals_count_and_sum_within_the_scope
         );
+        $crate::conformance_tests!(@changes $open;
+            changes_name_what_each_write_changed,
+            records_are_read_by_key,
+            an_import_names_only_what_it_changed
+        );
         $crate::webhook_conformance_tests!($open);
         $crate::survey_link_conformance_tests!($open);
         $crate::alert_conformance_tests!($open);
+    };
+    (@changes $open:expr; $($check:ident),+) => {
+        $(
+            #[tokio::test]
+            async fn $check() {
+                if let Some((_guard, store)) = $open {
+                    $crate::conformance_changes::$check(&store).await;
+                }
+            }
+        )+
     };
     (@each $open:expr; $($check:ident),+) => {
         $(

@@ -9,6 +9,7 @@ pub mod alerts;
 mod auth;
 pub mod conformance;
 pub mod conformance_alerts;
+pub mod conformance_changes;
 pub mod conformance_survey_links;
 pub mod conformance_webhooks;
 mod error;
@@ -18,6 +19,7 @@ pub mod sql;
 pub mod survey_links;
 pub mod webhooks;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
 pub use salesboard_domain::known::{CustomerIdentity, KnownIds, StageInfo};
@@ -87,6 +89,30 @@ pub struct AuditEntry {
     /// JSON after the change.
     pub after: Option<String>,
 }
+
+/// One committed change, as the audit log has it: what a cache built at an
+/// earlier change version must read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Its change version (the audit entry's id).
+    pub version: i64,
+    /// `create`, `update`, `delete`, `import` …
+    pub action: String,
+    /// What kind of record (`customers`), `dataset` for an import, `settings`.
+    pub entity: String,
+    /// Which record (a setting's key), `None` for an import.
+    pub entity_id: Option<String>,
+    /// When it committed, seconds since the epoch.
+    pub at: i64,
+    /// For an import: when its transaction began writing. Every record it
+    /// wrote has `updated_at` in `[started_at, at]`.
+    pub started_at: Option<i64>,
+}
+
+/// Keys of records by kind (`customers` → ids), as the audit log names them.
+pub type RecordKeys = BTreeMap<String, BTreeSet<String>>;
+
+pub use sql::changes::{dataset_kinds, is_dataset_kind};
 
 /// Everything Salesboard stores, behind one interface.
 pub trait Store: Send + Sync {
@@ -197,6 +223,34 @@ pub trait Store: Send + Sync {
     /// A number that grows with every committed change (the newest audit
     /// entry's id): a cache built at one version is current while it stays.
     fn change_version(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
+    /// The changes committed after `version`, oldest first, at most `limit`.
+    fn changes_since(
+        &self,
+        version: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<Change>, StoreError>> + Send;
+
+    /// The keys of the records whose last write was in `[from, to]`
+    /// (seconds since the epoch), by kind.
+    fn keys_written_between(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> impl Future<Output = Result<RecordKeys, StoreError>> + Send;
+
+    /// The records `keys` name that exist, each kind in key order (orders
+    /// with their lines), with the contacts of the named customers.
+    fn read_records(
+        &self,
+        keys: &RecordKeys,
+    ) -> impl Future<Output = Result<Dataset, StoreError>> + Send;
+
+    /// The stage history of the named deals: by deal, each oldest first.
+    fn stage_changes_of(
+        &self,
+        deal_ids: &BTreeSet<String>,
+    ) -> impl Future<Output = Result<Vec<StageChange>, StoreError>> + Send;
 
     /// The newest audit entries first.
     fn audit_log(

@@ -6,13 +6,16 @@
 mod alerts;
 mod auth;
 mod batch;
+pub(crate) mod changes;
 mod read;
 mod records;
 mod survey_links;
 mod tables;
+mod touched_orders;
 mod webhooks;
 mod write;
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use salesboard_domain::{Dataset, StageChange};
@@ -23,23 +26,35 @@ use crate::records::{
     FieldDef, GroupTotal, ListQuery, RecordKind, RecordPage, RecordRow, RowScope,
 };
 use crate::{
-    AuditEntry, Backend, Counts, CustomerIdentity, KnownIds, StageInfo, Store, StoreError,
-    WriteContext, WriteReport,
+    AuditEntry, Backend, Change, Counts, CustomerIdentity, KnownIds, RecordKeys, StageInfo, Store,
+    StoreError, WriteContext, WriteReport,
 };
 
-/// Begins a transaction that will write. On SQLite it takes the write lock at
-/// once (`BEGIN IMMEDIATE`), so that two writers queue on `busy_timeout`
-/// instead of one failing with "database is locked" when a read transaction
-/// tries to become a write one.
+/// Begins a transaction that will write, one writer at a time. On SQLite it
+/// takes the write lock at once (`BEGIN IMMEDIATE`), so that two writers
+/// queue on `busy_timeout` instead of one failing with "database is locked"
+/// when a read transaction tries to become a write one. On PostgreSQL it
+/// takes a transaction advisory lock, so that writers commit in the order
+/// of their audit entries' ids: a reader that has seen change version `n`
+/// can never later find a change below `n` committed
+/// ([`Store::changes_since`]).
 pub(crate) async fn begin_write(
     pool: &AnyPool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     if pool.connect_options().database_url.scheme() == "sqlite" {
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
-        pool.begin().await
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(WRITER_LOCK)
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
     }
 }
+
+/// The PostgreSQL advisory lock writers take (any constant; "SALESBRD").
+const WRITER_LOCK: i64 = 0x5341_4c45_5342_5244;
 
 /// A store on a SQL database.
 #[derive(Debug, Clone)]
@@ -197,6 +212,25 @@ impl Store for SqlStore {
 
     async fn change_version(&self) -> Result<i64, StoreError> {
         records::change_version(&self.pool).await
+    }
+
+    async fn changes_since(&self, version: i64, limit: i64) -> Result<Vec<Change>, StoreError> {
+        changes::changes_since(&self.pool, version, limit).await
+    }
+
+    async fn keys_written_between(&self, from: i64, to: i64) -> Result<RecordKeys, StoreError> {
+        changes::keys_written_between(&self.pool, from, to).await
+    }
+
+    async fn read_records(&self, keys: &RecordKeys) -> Result<Dataset, StoreError> {
+        changes::read_records(&self.pool, keys).await
+    }
+
+    async fn stage_changes_of(
+        &self,
+        deal_ids: &BTreeSet<String>,
+    ) -> Result<Vec<StageChange>, StoreError> {
+        changes::stage_changes_of(&self.pool, deal_ids).await
     }
 
     async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {

@@ -8,6 +8,7 @@ use salesboard_domain::{Dataset, Timestamp};
 use sqlx::{AnyConnection, AnyPool, AssertSqlSafe};
 
 use super::batch::{Value, execute_in_chunks, placeholders};
+use super::touched_orders::touch_orders_with_new_lines;
 use crate::{Backend, EntityReport, StoreError, WriteContext, WriteReport};
 
 use super::tables::{
@@ -57,7 +58,8 @@ pub(super) async fn write_all(
     data: &Dataset,
     context: &WriteContext,
 ) -> Result<WriteReport, StoreError> {
-    let now = Value::int(Timestamp::now().unix_seconds());
+    let started_at = Timestamp::now().unix_seconds();
+    let now = Value::int(started_at);
     let mut report = WriteReport::default();
 
     let team_names: BTreeSet<&str> = data
@@ -240,7 +242,7 @@ pub(super) async fn write_all(
     report.targets = TARGETS.upsert(tx, backend, &rows).await?;
 
     if report.changed_anything() {
-        insert_audit(tx, context, &report).await?;
+        insert_audit(tx, context, &report, started_at).await?;
     }
     Ok(report)
 }
@@ -325,6 +327,12 @@ async fn write_orders(
     }
     let ids: Vec<&str> = data.orders.iter().map(|o| o.id.as_str()).collect();
     let existing = stored_values(tx, backend, "orders", "id", "id", &ids).await?;
+    let stored: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| existing.contains_key(*id))
+        .collect();
+    touch_orders_with_new_lines(tx, backend, data, &stored, now).await?;
     let rows: Vec<Vec<Value>> = data
         .orders
         .iter()
@@ -402,10 +410,15 @@ async fn stored_values(
     Ok(found)
 }
 
+/// The audit entry of a write: the record's, or an import's summary with
+/// `started_at`, the instant every row it wrote has as `updated_at` (what
+/// [`Store::keys_written_between`](crate::Store::keys_written_between)
+/// finds them by).
 async fn insert_audit(
     tx: &mut AnyConnection,
     context: &WriteContext,
     report: &WriteReport,
+    started_at: i64,
 ) -> Result<(), StoreError> {
     if let Some(record) = &context.record {
         sqlx::query(
@@ -423,7 +436,11 @@ async fn insert_audit(
         .await?;
         return Ok(());
     }
-    let summary = serde_json::json!({ "source": context.source, "report": report });
+    let summary = serde_json::json!({
+        "source": context.source,
+        "report": report,
+        "started_at": started_at,
+    });
     sqlx::query(
         "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json) \
          VALUES ($1, $2, 'import', 'dataset', NULL, NULL, $3)",
