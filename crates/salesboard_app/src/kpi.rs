@@ -59,14 +59,17 @@ pub async fn explain_kpi(
     Ok(explain::explain_report(&input, kpi, period, filters)?)
 }
 
-/// What the KPIs are computed from, read from the store.
+/// What the KPIs are computed from, read from the store, in the order
+/// [`canonical_order`](crate::kpi_refresh::canonical_order) gives.
 pub async fn kpi_input(store: &impl Store) -> Result<KpiInput, KpiError> {
-    Ok(KpiInput {
+    let mut input = KpiInput {
         dataset: store.read_dataset().await?,
         stage_changes: store.stage_changes().await?,
         time_zone: settings::timezone(store).await?,
         customer_lifespan_years: customer_lifespan_years(store).await?,
-    })
+    };
+    crate::kpi_refresh::canonical_order(&mut input);
+    Ok(input)
 }
 
 /// The pipeline's stage codes, first stage first.

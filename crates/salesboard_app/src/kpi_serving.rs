@@ -1,7 +1,8 @@
 //! KPIs for a running server: the engine is built once and kept current (the
 //! store's change version, the newest audit entry, tells when a write has
-//! committed, from this process or any other), and every caller gets the KPIs
-//! of exactly the records they may read.
+//! committed, from this process or any other; the records the writes since
+//! name are read again and the engine rebuilt over them), and every caller
+//! gets the KPIs of exactly the records they may read.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use tokio::sync::Mutex;
 
 use crate::kpi::{KpiError, kpi_input, stage_order};
 use crate::kpi_filter;
+use crate::kpi_refresh::{self, Refresh};
 use crate::kpi_scope::visible_input;
 use crate::policy::{self, Action, Actor, Denied, Reach};
 
@@ -32,6 +34,11 @@ pub struct KpiSnapshot {
     pub stage_order: Vec<String>,
     /// The engine over every record.
     pub engine: Engine,
+    /// How the records were read: all of them, or the previous snapshot's
+    /// with the changed ones read again.
+    pub refresh: Refresh,
+    /// How long reading (or patching) the records took.
+    pub read_ms: u128,
     /// How long reading and building took.
     pub build_ms: u128,
     /// The records and engines of the scopes asked for since (a rep's, a
@@ -103,7 +110,9 @@ impl KpiCache {
     }
 
     /// The snapshot of the store as it is now: the cached one when nothing
-    /// has been written since, else a new one (one build at a time).
+    /// has been written since; else the cached records with what the writes
+    /// since changed read again ([`kpi_refresh`]), or every record when that
+    /// cannot be done; and a new engine over them (one build at a time).
     pub async fn current(&self, store: &impl Store) -> Result<Arc<KpiSnapshot>, KpiError> {
         let version = store.change_version().await?;
         let mut current = self.current.lock().await;
@@ -111,31 +120,56 @@ impl KpiCache {
             return Ok(Arc::clone(snapshot));
         }
         let started = Instant::now();
-        let input = kpi_input(store).await?;
+        let previous = current.as_ref().map(Arc::clone);
+        let patch = match &previous {
+            Some(previous) => kpi_refresh::read_patch(store, previous.version).await?,
+            None => None,
+        };
         let stage_order = stage_order(store).await?;
+        let (input, refresh) = match (previous, patch) {
+            (Some(previous), Some(patch)) => {
+                let refresh = patch.refresh();
+                // Copying a million order lines is work for a blocking thread.
+                let input = tokio::task::spawn_blocking(move || patch.apply(&previous.input))
+                    .await
+                    .map_err(joined)?;
+                (input, refresh)
+            }
+            _ => (kpi_input(store).await?, Refresh::Full),
+        };
+        let read_ms = started.elapsed().as_millis();
         let (input, stage_order, engine) = tokio::task::spawn_blocking(move || {
             let engine = Engine::new(&input, &stage_order);
             (input, stage_order, engine)
         })
         .await
-        .map_err(|e| KpiError::Invalid(salesboard_domain::ValidationError::new(e.to_string())))?;
+        .map_err(joined)?;
         let snapshot = Arc::new(KpiSnapshot {
             version,
             input,
             stage_order,
             engine,
+            refresh,
+            read_ms,
             build_ms: started.elapsed().as_millis(),
             scoped: std::sync::Mutex::new(HashMap::new()),
             filtered: std::sync::Mutex::new(HashMap::new()),
         });
         tracing::info!(
             version,
+            ?refresh,
+            read_ms = snapshot.read_ms as u64,
             build_ms = snapshot.build_ms as u64,
             "KPI engine built"
         );
         *current = Some(Arc::clone(&snapshot));
         Ok(snapshot)
     }
+}
+
+/// A blocking task that panicked, as a KPI error.
+fn joined(error: tokio::task::JoinError) -> KpiError {
+    KpiError::Invalid(salesboard_domain::ValidationError::new(error.to_string()))
 }
 
 /// Why a caller's KPIs could not be made.

@@ -43,7 +43,7 @@ pub use reps::RepRow;
 pub use scope::{Scope, View};
 
 /// Everything the KPIs are computed from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct KpiInput {
     /// Every stored record.
     pub dataset: Dataset,

@@ -1,0 +1,271 @@
+//! Keeping the KPI records current after writes without reading every
+//! record again. The audit entries after a snapshot's change version name
+//! what changed: a record by kind and key, or an import by the window of
+//! `updated_at` its rows were written in. Only those records are read again
+//! and put in place of the old ones (a record that is gone is dropped), in
+//! the order a full read gives ([`canonical_order`]), so that the patched
+//! records equal what [`kpi_input`](crate::kpi::kpi_input) would read.
+//! Settings (the time zone, the lifespan) are read with every patch; an
+//! unknown kind of change or too many mean a full read.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use rust_decimal::Decimal;
+use salesboard_domain::entities::{
+    Activity, Contact, Customer, Deal, Order, Payment, Product, Spend, Survey, Target, User,
+};
+use salesboard_domain::kpi::KpiInput;
+use salesboard_domain::time::OrgTimeZone;
+use salesboard_domain::{Dataset, StageChange};
+use salesboard_store::{RecordKeys, Store, is_dataset_kind};
+use serde::Serialize;
+
+use crate::kpi::{KpiError, customer_lifespan_years};
+use crate::settings;
+
+/// More changes than this since a snapshot: read everything again.
+const MAX_CHANGES: i64 = 10_000;
+
+/// More records to read again than this: read everything again.
+const MAX_RECORDS: usize = 200_000;
+
+/// How a snapshot's records were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Refresh {
+    /// Every record.
+    Full,
+    /// The previous snapshot's records, with those `changes` audit entries
+    /// name read again (`records` of them).
+    Patched {
+        /// Audit entries since the previous snapshot.
+        changes: usize,
+        /// Records named by them.
+        records: usize,
+    },
+}
+
+/// The records that changed since a snapshot, read again: what turns the
+/// snapshot's records into the store's.
+#[derive(Debug)]
+pub struct Patch {
+    keys: RecordKeys,
+    fresh: Dataset,
+    deals: BTreeSet<String>,
+    stage_changes: Vec<StageChange>,
+    time_zone: OrgTimeZone,
+    lifespan_years: Option<Decimal>,
+    changes: usize,
+}
+
+/// The patch from change version `since` to now, or `None` when the changes
+/// need a full read (an import from before imports said when they began, a
+/// kind of record it does not know, or too many).
+pub async fn read_patch(store: &impl Store, since: i64) -> Result<Option<Patch>, KpiError> {
+    let changes = store.changes_since(since, MAX_CHANGES + 1).await?;
+    if changes.len() as i64 > MAX_CHANGES {
+        return Ok(None);
+    }
+    let mut keys = RecordKeys::new();
+    for change in &changes {
+        match (change.entity.as_str(), &change.entity_id, change.started_at) {
+            // The time zone and the lifespan are read with every patch;
+            // teams are names (users carry the team).
+            ("settings" | "teams", _, _) => {}
+            ("dataset", _, Some(started_at)) => {
+                for (kind, written) in store.keys_written_between(started_at, change.at).await? {
+                    keys.entry(kind).or_default().extend(written);
+                }
+            }
+            (entity, Some(id), _) if is_dataset_kind(entity) => {
+                keys.entry(entity.to_string())
+                    .or_default()
+                    .insert(id.clone());
+            }
+            _ => return Ok(None),
+        }
+    }
+    let records: usize = keys.values().map(BTreeSet::len).sum();
+    if records > MAX_RECORDS {
+        return Ok(None);
+    }
+    read_keys(store, keys, changes.len()).await.map(Some)
+}
+
+/// The patch that reads again the records `keys` names (the work after
+/// `changes` audit entries that named them).
+pub async fn read_keys(
+    store: &impl Store,
+    keys: RecordKeys,
+    changes: usize,
+) -> Result<Patch, KpiError> {
+    let fresh = store.read_records(&keys).await?;
+    let deals = keys.get("deals").cloned().unwrap_or_default();
+    let stage_changes = if deals.is_empty() {
+        Vec::new()
+    } else {
+        store.stage_changes_of(&deals).await?
+    };
+    Ok(Patch {
+        keys,
+        fresh,
+        deals,
+        stage_changes,
+        time_zone: settings::timezone(store).await?,
+        lifespan_years: customer_lifespan_years(store).await?,
+        changes,
+    })
+}
+
+impl Patch {
+    /// How the records it makes were read.
+    pub fn refresh(&self) -> Refresh {
+        Refresh::Patched {
+            changes: self.changes,
+            records: self.keys.values().map(BTreeSet::len).sum(),
+        }
+    }
+
+    /// `previous` with the changed records in place of the old ones.
+    pub fn apply(self, previous: &KpiInput) -> KpiInput {
+        let Patch { keys, fresh, .. } = self;
+        let none = BTreeSet::new();
+        let named = |kind: &str| keys.get(kind).unwrap_or(&none);
+        let old = &previous.dataset;
+        let customers = named("customers");
+        let contacts = named("contacts");
+        let mut dataset = Dataset {
+            users: replaced(&old.users, named("users"), fresh.users),
+            products: replaced(&old.products, named("products"), fresh.products),
+            customers: replaced(&old.customers, customers, fresh.customers),
+            contacts: Vec::new(),
+            deals: replaced(&old.deals, named("deals"), fresh.deals),
+            orders: replaced(&old.orders, named("orders"), fresh.orders),
+            payments: replaced(&old.payments, named("payments"), fresh.payments),
+            activities: replaced(&old.activities, named("activities"), fresh.activities),
+            spend: replaced(&old.spend, named("spend"), fresh.spend),
+            surveys: replaced(&old.surveys, named("surveys"), fresh.surveys),
+            targets: replaced(&old.targets, named("targets"), fresh.targets),
+        };
+        // A customer's contacts were read again with it (a deleted
+        // customer's are deleted with it).
+        dataset.contacts = old
+            .contacts
+            .iter()
+            .filter(|c| !contacts.contains(&c.id) && !customers.contains(&c.customer_id))
+            .cloned()
+            .chain(fresh.contacts)
+            .collect();
+        dataset.contacts.sort_by(Keyed::order);
+        let mut stage_changes: Vec<StageChange> = previous
+            .stage_changes
+            .iter()
+            .filter(|change| !self.deals.contains(&change.deal_id))
+            .cloned()
+            .chain(self.stage_changes)
+            .collect();
+        stage_changes.sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
+        KpiInput {
+            dataset,
+            stage_changes,
+            time_zone: self.time_zone,
+            customer_lifespan_years: self.lifespan_years,
+        }
+    }
+}
+
+/// `old` without the records `named`, with `fresh` (those of them that
+/// still exist), in key order.
+fn replaced<T: Keyed + Clone>(old: &[T], named: &BTreeSet<String>, fresh: Vec<T>) -> Vec<T> {
+    if named.is_empty() {
+        return old.to_vec();
+    }
+    let mut records: Vec<T> = old
+        .iter()
+        .filter(|record| !named.contains(record.key().as_ref()))
+        .cloned()
+        .chain(fresh)
+        .collect();
+    records.sort_by(Keyed::order);
+    records
+}
+
+/// Puts records in the order a full read gives on every database: each kind
+/// by key (bytewise, whatever the database's collation), the stage history
+/// by deal and, within a deal, oldest first.
+pub fn canonical_order(input: &mut KpiInput) {
+    let data = &mut input.dataset;
+    data.users.sort_by(Keyed::order);
+    data.products.sort_by(Keyed::order);
+    data.customers.sort_by(Keyed::order);
+    data.contacts.sort_by(Keyed::order);
+    data.deals.sort_by(Keyed::order);
+    data.orders.sort_by(Keyed::order);
+    data.payments.sort_by(Keyed::order);
+    data.activities.sort_by(Keyed::order);
+    data.spend.sort_by(Keyed::order);
+    data.surveys.sort_by(Keyed::order);
+    data.targets.sort_by(Keyed::order);
+    // Stable: each deal's changes stay oldest first.
+    input
+        .stage_changes
+        .sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
+}
+
+/// A record's key as the audit log names it, and its place in a full read.
+trait Keyed {
+    fn key(&self) -> Cow<'_, str>;
+
+    fn order(&self, other: &Self) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+macro_rules! keyed_by {
+    ($($kind:ty => $field:ident),* $(,)?) => {
+        $(impl Keyed for $kind {
+            fn key(&self) -> Cow<'_, str> {
+                Cow::Borrowed(&self.$field)
+            }
+        })*
+    };
+}
+
+keyed_by!(
+    User => id,
+    Product => sku,
+    Customer => id,
+    Contact => id,
+    Deal => id,
+    Order => id,
+    Payment => id,
+    Activity => id,
+    Spend => id,
+    Survey => id,
+);
+
+impl Keyed for Target {
+    /// `owner:period:metric`, as the store keys a target.
+    fn key(&self) -> Cow<'_, str> {
+        Cow::Owned(format!(
+            "{}:{}:{}",
+            self.owner,
+            self.period,
+            self.metric.as_str()
+        ))
+    }
+
+    fn order(&self, other: &Self) -> Ordering {
+        fn place(t: &Target) -> (&str, &str, &str, &str) {
+            (
+                t.owner_kind.as_str(),
+                t.owner.as_str(),
+                t.period.as_str(),
+                t.metric.as_str(),
+            )
+        }
+        place(self).cmp(&place(other))
+    }
+}
