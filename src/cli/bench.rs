@@ -49,6 +49,21 @@ pub enum BenchCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Load the records from the database (--db) and build the engine, then
+    /// time what the server does after a write instead: read again the
+    /// orders the write named, put them in place of the old ones, and
+    /// rebuild the engine. Writes nothing.
+    Refresh {
+        /// Orders the write is taken to have changed (spread over the data).
+        #[arg(long, default_value_t = 1)]
+        records: usize,
+        /// Timed runs.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 pub async fn run(
@@ -73,16 +88,27 @@ pub async fn run(
             }
             None => anyhow::bail!("bench dashboard needs a database"),
         },
+        BenchCommand::Refresh {
+            records,
+            runs,
+            format,
+        } => match store {
+            Some(store) => super::bench_refresh::refresh(store, records, runs, format).await,
+            None => anyhow::bail!("bench refresh needs a database"),
+        },
     }
 }
 
 /// Whether a command needs the database named by --db.
 pub fn needs_database(command: &BenchCommand) -> bool {
-    matches!(command, BenchCommand::Dashboard { .. })
+    matches!(
+        command,
+        BenchCommand::Dashboard { .. } | BenchCommand::Refresh { .. }
+    )
 }
 
 /// Median and p90 of `runs` timings of `work`, in milliseconds.
-fn timed(
+pub(super) fn timed(
     runs: usize,
     label: &str,
     mut work: impl FnMut() -> anyhow::Result<()>,

@@ -2,6 +2,7 @@
 
 mod alerts;
 mod bench;
+mod bench_refresh;
 mod clv;
 mod config;
 mod demo;

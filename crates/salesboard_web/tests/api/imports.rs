@@ -43,7 +43,7 @@ fn multipart(
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn upload(app: &TestApp, file_name: &str, content: &[u8]) -> Request<Body> {
+pub(crate) fn upload(app: &TestApp, file_name: &str, content: &[u8]) -> Request<Body> {
     multipart(
         app,
         "/api/v1/imports",

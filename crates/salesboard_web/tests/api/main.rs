@@ -9,6 +9,7 @@ mod exports;
 mod headers;
 mod hostile_uploads;
 mod imports;
+mod kpi_refresh;
 mod kpis;
 mod languages;
 mod matrix;
