@@ -74,7 +74,8 @@ pub async fn read_patch(store: &impl Store, since: i64) -> Result<Option<Patch>,
             // The time zone and the lifespan are read with every patch;
             // teams are names (users carry the team).
             ("settings" | "teams", _, _) => {}
-            ("dataset", _, Some(started_at)) => {
+            // (A clock that stepped back during the import: read it all.)
+            ("dataset", _, Some(started_at)) if started_at <= change.at => {
                 for (kind, written) in store.keys_written_between(started_at, change.at).await? {
                     keys.entry(kind).or_default().extend(written);
                 }
@@ -267,5 +268,60 @@ impl Keyed for Target {
             )
         }
         place(self).cmp(&place(other))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::kpi_input;
+    use crate::test_support::tiny_store;
+
+    #[tokio::test]
+    async fn the_first_import_patched_onto_nothing_is_every_record() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = tiny_store(&dir).await;
+        let patch = read_patch(&store, 0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("an import since version 0 is a patch"));
+        let Refresh::Patched { changes, records } = patch.refresh() else {
+            panic!("a patch says it is one");
+        };
+        let full = kpi_input(&store).await.unwrap_or_else(|e| panic!("{e}"));
+        let data = &full.dataset;
+        let every = data.users.len()
+            + data.products.len()
+            + data.customers.len()
+            + data.contacts.len()
+            + data.deals.len()
+            + data.orders.len()
+            + data.payments.len()
+            + data.activities.len()
+            + data.spend.len()
+            + data.surveys.len()
+            + data.targets.len();
+        assert_eq!((changes, records), (1, every));
+        assert_eq!(patch.apply(&KpiInput::default()), full);
+    }
+
+    #[tokio::test]
+    async fn nothing_since_the_newest_version_is_an_empty_patch() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let store = tiny_store(&dir).await;
+        let version = store.change_version().await.unwrap_or_default();
+        let full = kpi_input(&store).await.unwrap_or_else(|e| panic!("{e}"));
+        let patch = read_patch(&store, version)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no change is a patch"));
+        assert_eq!(
+            patch.refresh(),
+            Refresh::Patched {
+                changes: 0,
+                records: 0
+            }
+        );
+        assert_eq!(patch.apply(&full), full);
     }
 }
