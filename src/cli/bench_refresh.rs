@@ -52,15 +52,21 @@ pub async fn refresh(
     }
     read_ms.sort_by(f64::total_cmp);
     let read_median = read_ms[read_ms.len() / 2];
-    let mut patches = patches.into_iter();
-    let mut patched = None;
-    let (apply_median, apply_p90, _) = timed(runs, "patching", || {
-        if let Some(patch) = patches.next() {
-            patched = Some(patch.apply(&input));
-        }
-        Ok(())
-    })?;
-    let patched = patched.unwrap_or_else(|| input.clone());
+    // The server patches the old snapshot's records in place: each run
+    // patches a copy made before its clock starts.
+    let mut apply_ms = Vec::new();
+    let mut patched = input.clone();
+    for patch in patches {
+        let mut copy = input.clone();
+        let started = Instant::now();
+        patch.apply_to(&mut copy);
+        apply_ms.push(ms(started));
+        patched = copy;
+    }
+    apply_ms.sort_by(f64::total_cmp);
+    let apply_median = apply_ms[apply_ms.len() / 2];
+    let apply_p90 =
+        apply_ms[((apply_ms.len() as f64 * 0.9).ceil() as usize).clamp(1, apply_ms.len()) - 1];
     anyhow::ensure!(
         patched == input,
         "the patched records differ from the records read"

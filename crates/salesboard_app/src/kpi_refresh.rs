@@ -131,66 +131,70 @@ impl Patch {
 
     /// `previous` with the changed records in place of the old ones.
     pub fn apply(self, previous: &KpiInput) -> KpiInput {
-        let Patch { keys, fresh, .. } = self;
+        let mut input = previous.clone();
+        self.apply_to(&mut input);
+        input
+    }
+
+    /// Puts the changed records in place of the old ones in `input` (the
+    /// records of the change version the patch was read from).
+    pub fn apply_to(self, input: &mut KpiInput) {
+        let Patch {
+            keys,
+            fresh,
+            deals,
+            stage_changes,
+            time_zone,
+            lifespan_years,
+            ..
+        } = self;
         let none = BTreeSet::new();
         let named = |kind: &str| keys.get(kind).unwrap_or(&none);
-        let old = &previous.dataset;
-        let customers = named("customers");
-        let contacts = named("contacts");
-        let mut dataset = Dataset {
-            users: replaced(&old.users, named("users"), fresh.users),
-            products: replaced(&old.products, named("products"), fresh.products),
-            customers: replaced(&old.customers, customers, fresh.customers),
-            contacts: Vec::new(),
-            deals: replaced(&old.deals, named("deals"), fresh.deals),
-            orders: replaced(&old.orders, named("orders"), fresh.orders),
-            payments: replaced(&old.payments, named("payments"), fresh.payments),
-            activities: replaced(&old.activities, named("activities"), fresh.activities),
-            spend: replaced(&old.spend, named("spend"), fresh.spend),
-            surveys: replaced(&old.surveys, named("surveys"), fresh.surveys),
-            targets: replaced(&old.targets, named("targets"), fresh.targets),
-        };
+        let data = &mut input.dataset;
+        replace(&mut data.users, named("users"), fresh.users);
+        replace(&mut data.products, named("products"), fresh.products);
+        replace(&mut data.customers, named("customers"), fresh.customers);
+        replace(&mut data.deals, named("deals"), fresh.deals);
+        replace(&mut data.orders, named("orders"), fresh.orders);
+        replace(&mut data.payments, named("payments"), fresh.payments);
+        replace(&mut data.activities, named("activities"), fresh.activities);
+        replace(&mut data.spend, named("spend"), fresh.spend);
+        replace(&mut data.surveys, named("surveys"), fresh.surveys);
+        replace(&mut data.targets, named("targets"), fresh.targets);
         // A customer's contacts were read again with it (a deleted
         // customer's are deleted with it).
-        dataset.contacts = old
-            .contacts
-            .iter()
-            .filter(|c| !contacts.contains(&c.id) && !customers.contains(&c.customer_id))
-            .cloned()
-            .chain(fresh.contacts)
-            .collect();
-        dataset.contacts.sort_by(Keyed::order);
-        let mut stage_changes: Vec<StageChange> = previous
-            .stage_changes
-            .iter()
-            .filter(|change| !self.deals.contains(&change.deal_id))
-            .cloned()
-            .chain(self.stage_changes)
-            .collect();
-        stage_changes.sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
-        KpiInput {
-            dataset,
-            stage_changes,
-            time_zone: self.time_zone,
-            customer_lifespan_years: self.lifespan_years,
+        let (customers, contacts) = (named("customers"), named("contacts"));
+        if !customers.is_empty() || !contacts.is_empty() {
+            data.contacts
+                .retain(|c| !contacts.contains(&c.id) && !customers.contains(&c.customer_id));
+            data.contacts.extend(fresh.contacts);
+            data.contacts.sort_by(Keyed::order);
         }
+        if !deals.is_empty() {
+            input
+                .stage_changes
+                .retain(|change| !deals.contains(&change.deal_id));
+            input.stage_changes.extend(stage_changes);
+            // Stable: each deal's changes stay oldest first.
+            input
+                .stage_changes
+                .sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
+        }
+        input.time_zone = time_zone;
+        input.customer_lifespan_years = lifespan_years;
     }
 }
 
-/// `old` without the records `named`, with `fresh` (those of them that
-/// still exist), in key order.
-fn replaced<T: Keyed + Clone>(old: &[T], named: &BTreeSet<String>, fresh: Vec<T>) -> Vec<T> {
+/// `records` without those `named`, with `fresh` (those of them that still
+/// exist), in key order (the sort finds the old records in order and only
+/// merges the new ones in).
+fn replace<T: Keyed>(records: &mut Vec<T>, named: &BTreeSet<String>, fresh: Vec<T>) {
     if named.is_empty() {
-        return old.to_vec();
+        return;
     }
-    let mut records: Vec<T> = old
-        .iter()
-        .filter(|record| !named.contains(record.key().as_ref()))
-        .cloned()
-        .chain(fresh)
-        .collect();
+    records.retain(|record| !named.contains(record.key().as_ref()));
+    records.extend(fresh);
     records.sort_by(Keyed::order);
-    records
 }
 
 /// Puts records in the order a full read gives on every database: each kind

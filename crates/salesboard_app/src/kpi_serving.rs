@@ -120,19 +120,27 @@ impl KpiCache {
             return Ok(Arc::clone(snapshot));
         }
         let started = Instant::now();
-        let previous = current.as_ref().map(Arc::clone);
-        let patch = match &previous {
+        let patch = match current.as_ref() {
             Some(previous) => kpi_refresh::read_patch(store, previous.version).await?,
             None => None,
         };
         let stage_order = stage_order(store).await?;
-        let (input, refresh) = match (previous, patch) {
+        let (input, refresh) = match (current.take(), patch) {
             (Some(previous), Some(patch)) => {
                 let refresh = patch.refresh();
-                // Copying a million order lines is work for a blocking thread.
-                let input = tokio::task::spawn_blocking(move || patch.apply(&previous.input))
-                    .await
-                    .map_err(joined)?;
+                // The old snapshot's records are patched in place, unless a
+                // request still holds the snapshot: then a copy is. Either is
+                // work for a blocking thread at a million order lines.
+                let input = tokio::task::spawn_blocking(move || match Arc::try_unwrap(previous) {
+                    Ok(owned) => {
+                        let mut input = owned.input;
+                        patch.apply_to(&mut input);
+                        input
+                    }
+                    Err(shared) => patch.apply(&shared.input),
+                })
+                .await
+                .map_err(joined)?;
                 (input, refresh)
             }
             _ => (kpi_input(store).await?, Refresh::Full),
