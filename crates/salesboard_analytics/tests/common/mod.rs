@@ -217,3 +217,81 @@ pub fn tiny() -> KpiInput {
         ..KpiInput::default()
     }
 }
+
+/// The company with gaps and strays the demo never makes, so that every
+/// `None` key and every fallback of the attribution is exercised: records
+/// without owner, channel, region, industry, team, category or SKU; an
+/// owner who is not a user; a SKU not in the catalogue; an order of a
+/// customer without a record; a payment of an unknown order; surveys
+/// without a customer or without either; spend without a channel.
+pub fn roughen(input: &mut KpiInput, seed: u64) {
+    let step = |n: usize| n + (seed % 3) as usize;
+    let data = &mut input.dataset;
+    for (n, customer) in data.customers.iter_mut().enumerate() {
+        if n % step(7) == 1 {
+            customer.channel = None;
+        }
+        if n % step(11) == 2 {
+            customer.region = None;
+        }
+        if n % step(13) == 3 {
+            customer.industry = None;
+        }
+        if n % step(9) == 4 {
+            customer.owner = None;
+        }
+    }
+    for (n, order) in data.orders.iter_mut().enumerate() {
+        if n % step(5) == 1 {
+            order.owner = None;
+        }
+        if n % step(23) == 2 {
+            order.owner = Some("u-stranger".to_string());
+        }
+        if n % 97 == 5 {
+            order.customer_id = "c-without-record".to_string();
+        }
+        for (m, line) in order.lines.iter_mut().enumerate() {
+            if (n + m) % step(17) == 3 {
+                line.sku = None;
+            }
+            if (n + m) % 41 == 4 {
+                line.sku = Some("X-NOT-IN-CATALOGUE".to_string());
+            }
+        }
+    }
+    if let Some(product) = data.products.get_mut((seed % 5) as usize) {
+        product.category = None;
+    }
+    if let Some(user) = data.users.iter_mut().rev().nth((seed % 3) as usize) {
+        user.team = None;
+    }
+    for (n, payment) in data.payments.iter_mut().enumerate() {
+        if n % 61 == 7 {
+            payment.order_id = "o-unknown".to_string();
+        }
+    }
+    for (n, deal) in data.deals.iter_mut().enumerate() {
+        if n % step(6) == 1 {
+            deal.owner = None;
+        }
+    }
+    for (n, activity) in data.activities.iter_mut().enumerate() {
+        if n % step(8) == 2 {
+            activity.owner = None;
+        }
+    }
+    for (n, survey) in data.surveys.iter_mut().enumerate() {
+        if n % 3 == 0 {
+            survey.customer_id = None;
+        }
+        if n % 7 == 1 {
+            survey.order_id = None;
+        }
+    }
+    for (n, spend) in data.spend.iter_mut().enumerate() {
+        if n % step(4) == 1 {
+            spend.channel = None;
+        }
+    }
+}
