@@ -56,16 +56,17 @@ impl Engine {
         (amount(new), amount(returning))
     }
 
-    /// Revenue and units of every SKU sold in the period (lines without a
-    /// SKU left out), by SKU.
+    /// Revenue and units of every SKU with a line in the period (lines
+    /// without a SKU left out), by SKU.
     pub fn product_totals(&self, period: &Period) -> Vec<ProductTotal> {
         self.product_totals_of(&Selection::all(), period)
     }
 
     pub(crate) fn product_totals_of(&self, rows: &Selection, period: &Period) -> Vec<ProductTotal> {
-        let mut sums = vec![(0_i128, 0_i64); self.products.names.len()];
+        let mut sums = vec![None; self.products.names.len()];
         for i in self.rows(rows, Kind::Lines, period.from, period.to) {
-            if let Some(sum) = sums.get_mut(self.lines.product[i] as usize) {
+            if let Some(slot) = sums.get_mut(self.lines.product[i] as usize) {
+                let sum = slot.get_or_insert((0_i128, 0_i64));
                 sum.0 += self.lines.amount[i];
                 sum.1 += self.lines.quantity[i];
             }
@@ -73,6 +74,7 @@ impl Engine {
         let mut totals: Vec<ProductTotal> = sums
             .into_iter()
             .zip(&self.products.names)
+            .filter_map(|(sum, sku)| Some((sum?, sku)))
             .map(|((revenue, units), sku)| ProductTotal {
                 sku: sku.clone(),
                 revenue: amount(revenue),

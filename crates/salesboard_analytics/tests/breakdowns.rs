@@ -12,7 +12,6 @@ use common::*;
 use proptest::prelude::*;
 use salesboard_analytics::Engine;
 use salesboard_domain::Period;
-use salesboard_domain::kpi::breakdown::time_groups;
 use salesboard_domain::kpi::{Dimension, KpiInput, kpi_report};
 
 fn stages() -> Vec<String> {
@@ -42,69 +41,6 @@ fn assert_same_report(
             reference.map(|_| "a report")
         ),
     }
-}
-
-/// The values a filter on `dimension` may take in `input` over `period`:
-/// every key some record has, no value (`""`) and a value nobody has; for
-/// a time dimension the keys of the period's parts and one outside it.
-fn filter_values(input: &KpiInput, period: &Period, dimension: Dimension) -> Vec<String> {
-    let data = &input.dataset;
-    let mut values: Vec<String> = match dimension {
-        Dimension::Rep => data
-            .users
-            .iter()
-            .map(|u| u.id.clone())
-            .chain(data.orders.iter().filter_map(|o| o.owner.clone()))
-            .collect(),
-        Dimension::Team => data.users.iter().filter_map(|u| u.team.clone()).collect(),
-        Dimension::Product => data
-            .orders
-            .iter()
-            .flat_map(|o| o.lines.iter().filter_map(|l| l.sku.clone()))
-            .chain(data.products.iter().map(|p| p.sku.clone()))
-            .collect(),
-        Dimension::Category => data
-            .products
-            .iter()
-            .filter_map(|p| p.category.clone())
-            .collect(),
-        Dimension::Channel => data
-            .customers
-            .iter()
-            .filter_map(|c| c.channel.clone())
-            .chain(data.spend.iter().filter_map(|s| s.channel.clone()))
-            .collect(),
-        Dimension::Region => data
-            .customers
-            .iter()
-            .filter_map(|c| c.region.clone())
-            .collect(),
-        Dimension::Industry => data
-            .customers
-            .iter()
-            .filter_map(|c| c.industry.clone())
-            .collect(),
-        Dimension::Segment => vec!["new".into(), "returning".into()],
-        time => {
-            let mut keys: Vec<String> = time_groups(period, time)
-                .into_iter()
-                .map(|(key, _)| key)
-                .collect();
-            let outside = Period::range(period.to, period.to + chrono::Duration::days(400))
-                .map(|later| time_groups(&later, time))
-                .ok()
-                .and_then(|parts| parts.last().map(|(key, _)| key.clone()));
-            keys.extend(outside);
-            return keys;
-        }
-    };
-    values.sort();
-    values.dedup();
-    if dimension != Dimension::Segment {
-        values.push(String::new());
-        values.push("nobody-has-this".to_string());
-    }
-    values
 }
 
 #[test]
