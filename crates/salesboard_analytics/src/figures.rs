@@ -65,15 +65,16 @@ impl Engine {
     /// Every KPI of a period over the selected rows.
     pub(crate) fn figures_of(&self, rows: &Selection, period: &Period) -> KpiFigures {
         let lines = self.rows(rows, Kind::Lines, period.from, period.to);
-        let mut seen = vec![false; self.orders];
         let (mut revenue, mut profit, mut units, mut orders) = (0_i128, 0_i128, 0_i64, 0_usize);
+        // An order's lines are next to each other (same day, kept in order),
+        // so a new order number is a new order.
+        let mut last_order = u32::MAX;
         for i in lines {
             revenue += self.lines.amount[i];
             profit += self.lines.profit[i];
             units += self.lines.quantity[i];
-            let order = self.lines.order[i] as usize;
-            if !seen[order] {
-                seen[order] = true;
+            if self.lines.order[i] != last_order {
+                last_order = self.lines.order[i];
                 orders += 1;
             }
         }
@@ -82,8 +83,8 @@ impl Engine {
             let before = amount(self.revenue_units(rows, base.from, base.to));
             Fraction::new(revenue - before, before).ratio()
         };
-        let billed = amount(self.revenue_units(rows, NaiveDate::MIN, period.to));
-        let paid = self.paid(rows, NaiveDate::MIN, period.to);
+        let billed = amount(self.billed_before(rows, period.to));
+        let paid = Decimal::new(self.paid_before(rows, period.to), 2);
         let spend = self.spent(rows, period.from, period.to);
         let new_customers = self
             .rows(rows, Kind::FirstOrders, period.from, period.to)
@@ -178,21 +179,19 @@ impl Engine {
         from: NaiveDate,
         to: NaiveDate,
     ) -> (Decimal, Decimal, usize, Vec<bool>) {
-        let (mut revenue, mut profit) = (0_i128, 0_i128);
-        let mut orders = vec![false; self.orders];
+        let (mut revenue, mut profit, mut orders) = (0_i128, 0_i128, 0_usize);
+        let mut last_order = u32::MAX;
         let mut active = vec![false; self.customers];
         for i in self.rows(rows, Kind::Lines, from, to) {
             revenue += self.lines.amount[i];
             profit += self.lines.profit[i];
-            orders[self.lines.order[i] as usize] = true;
+            if self.lines.order[i] != last_order {
+                last_order = self.lines.order[i];
+                orders += 1;
+            }
             active[self.lines.customer[i] as usize] = true;
         }
-        (
-            amount(revenue),
-            amount(profit),
-            orders.iter().filter(|o| **o).count(),
-            active,
-        )
+        (amount(revenue), amount(profit), orders, active)
     }
 
     /// Churn, lifespan and CLV over the trailing year before `to`.

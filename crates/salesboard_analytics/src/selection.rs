@@ -5,7 +5,8 @@
 //! ([`crate::attribution`]); a breakdown splits the selected rows by key.
 
 use std::cmp::Ordering;
-use std::ops::Range;
+use std::ops::{AddAssign, Range};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use salesboard_domain::Period;
@@ -72,12 +73,25 @@ pub(crate) enum Pick {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Selection {
     picks: [Pick; 9],
+    /// Whether to keep running sums of the selected lines' amounts and
+    /// payments' cents, made when first asked: for a selection asked about
+    /// many periods (a view), so that the balance at the end of each is a
+    /// binary search, not a pass over the past.
+    remember: bool,
+    billed: OnceLock<Vec<i128>>,
+    paid: OnceLock<Vec<i64>>,
 }
 
 impl Selection {
     /// Every row of every kind.
     pub(crate) fn all() -> Selection {
         Selection::default()
+    }
+
+    /// The same rows, keeping running sums once asked.
+    pub(crate) fn remembered(mut self) -> Selection {
+        self.remember = true;
+        self
     }
 
     /// The rows of a kind.
@@ -263,7 +277,10 @@ impl Engine {
                 .collect();
             Pick::Rows(rows)
         });
-        Selection { picks }
+        Selection {
+            picks,
+            ..Selection::default()
+        }
     }
 
     /// The groups of a breakdown of the selected rows by a record
@@ -296,6 +313,7 @@ impl Engine {
                 let code = if slot == keys { NONE } else { slot as u32 };
                 let selection = Selection {
                     picks: rows.map(Pick::Rows),
+                    ..Selection::default()
                 };
                 (self.key_name(by, code), code, selection)
             })
@@ -307,6 +325,36 @@ impl Engine {
             (None, None) => Ordering::Equal,
         });
         split
+    }
+
+    /// The amounts (in 10⁻⁸) of the selected lines ordered before `to`.
+    pub(crate) fn billed_before(&self, selection: &Selection, to: NaiveDate) -> i128 {
+        if !selection.remember {
+            return self.revenue_units(selection, NaiveDate::MIN, to);
+        }
+        let sums = selection.billed.get_or_init(|| {
+            running_sums(self.every_row(selection, Kind::Lines), &self.lines.amount)
+        });
+        let count = self.rows(selection, Kind::Lines, NaiveDate::MIN, to).len();
+        sums.get(count).copied().unwrap_or_default()
+    }
+
+    /// The cents of the selected payments received before `to`.
+    pub(crate) fn paid_before(&self, selection: &Selection, to: NaiveDate) -> i64 {
+        if !selection.remember {
+            let paid = self.rows(selection, Kind::Payments, NaiveDate::MIN, to);
+            return paid.map(|i| self.payment_cents[i]).sum();
+        }
+        let sums = selection.paid.get_or_init(|| {
+            running_sums(
+                self.every_row(selection, Kind::Payments),
+                &self.payment_cents,
+            )
+        });
+        let count = self
+            .rows(selection, Kind::Payments, NaiveDate::MIN, to)
+            .len();
+        sums.get(count).copied().unwrap_or_default()
     }
 
     /// The channels named by the selected spend, at any date.
@@ -323,4 +371,16 @@ impl Engine {
         channels.dedup();
         channels
     }
+}
+
+/// `0`, then the sum of the first row's values, of the first two …
+fn running_sums<T: Copy + Default + AddAssign>(rows: Rows, values: &[T]) -> Vec<T> {
+    let mut sum = T::default();
+    let mut sums = Vec::with_capacity(rows.len() + 1);
+    sums.push(sum);
+    for row in rows {
+        sum += values[row];
+        sums.push(sum);
+    }
+    sums
 }

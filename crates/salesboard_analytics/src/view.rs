@@ -34,7 +34,7 @@ impl Engine {
             .collect();
         EngineView {
             engine: self,
-            rows: Arc::new(self.select(&conditions, &scope.segment_period)),
+            rows: Arc::new(self.select(&conditions, &scope.segment_period).remembered()),
             conditions,
             segment_period: scope.segment_period,
         }
@@ -50,7 +50,11 @@ impl<'e> EngineView<'e> {
             .iter()
             .any(|(dimension, _)| *dimension == Dimension::Segment);
         let rows = if segment && *segment_period != self.segment_period {
-            Arc::new(self.engine.select(&self.conditions, segment_period))
+            Arc::new(
+                self.engine
+                    .select(&self.conditions, segment_period)
+                    .remembered(),
+            )
         } else {
             Arc::clone(&self.rows)
         };
@@ -76,7 +80,7 @@ impl<'e> EngineView<'e> {
                     engine: self.engine,
                     conditions,
                     segment_period: self.segment_period,
-                    rows: Arc::new(rows),
+                    rows: Arc::new(rows.remembered()),
                 };
                 (key, view)
             })
