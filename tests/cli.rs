@@ -266,3 +266,39 @@ fn the_dashboard_benchmark_reports_its_timings_as_json() {
     assert!(median >= 0.0 && p90 >= median, "{result}");
     assert_eq!(result["reference"]["runs"].as_i64(), Some(3), "{result}");
 }
+
+#[test]
+fn the_dashboard_benchmark_times_a_breakdown_from_the_engine_and_the_reference() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = sqlite_db(&dir);
+    ok(&salesboard(&db, &["import", &tiny().display().to_string()]));
+    let out = ok(&salesboard(
+        &db,
+        &[
+            "bench",
+            "dashboard",
+            "--period",
+            "2024-Q1",
+            "--runs",
+            "2",
+            "--by",
+            "rep",
+            "--filter",
+            "channel=search",
+            "--with-reference",
+            "--format",
+            "json",
+        ],
+    ));
+    let result: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let report = &result["report"];
+    assert_eq!(report["by"], "rep", "{result}");
+    assert_eq!(report["filters"], serde_json::json!(["channel=search"]));
+    assert!(report["groups"].as_i64().unwrap_or(0) > 0, "{result}");
+    assert_eq!(report["engine"]["runs"].as_i64(), Some(2), "{result}");
+    assert_eq!(report["reference"]["runs"].as_i64(), Some(2), "{result}");
+    assert_eq!(report["same"], true, "{result}");
+    // The dashboard's own reference timing is left out for a question.
+    assert!(result.get("reference").is_none(), "{result}");
+}

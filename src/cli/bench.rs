@@ -35,7 +35,7 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20)]
         runs: usize,
         /// Also time the reference functions on the same dashboard (seconds a
-        /// run on large data).
+        /// run on large data); with --by or --filter, on that report instead.
         #[arg(long)]
         with_reference: bool,
         /// Also time the web dashboard's board without filters (the KPIs of
@@ -45,6 +45,15 @@ pub enum BenchCommand {
         /// serves it, and from the reference functions as with filters.
         #[arg(long)]
         with_board: bool,
+        /// Also time the report with this breakdown (day, week … rep, team,
+        /// product, category, channel, region, industry, segment) from the
+        /// engine, and with --with-reference from the reference (at most 3
+        /// runs), and check that the two are the same.
+        #[arg(long, value_name = "DIM")]
+        by: Option<String>,
+        /// The same with these filters (repeatable, as for `kpi`).
+        #[arg(long = "filter", value_name = "DIM=VALUE")]
+        filters: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
@@ -77,12 +86,19 @@ pub async fn run(
             runs,
             with_reference,
             with_board,
+            by,
+            filters,
             format,
         } => match store {
             Some(store) => {
+                let question = match (by, filters.is_empty()) {
+                    (None, true) => None,
+                    (by, _) => Some(Question::parse(by.as_deref(), &filters)?),
+                };
                 let timings = Timings {
                     reference: with_reference,
                     board: with_board,
+                    question,
                 };
                 dashboard(store, &period, runs, timings, format).await
             }
@@ -131,6 +147,26 @@ pub(super) fn timed(
 struct Timings {
     reference: bool,
     board: bool,
+    question: Option<Question>,
+}
+
+/// A breakdown and filters, as `kpi --by … --filter …` asks them.
+struct Question {
+    by: Option<salesboard_domain::kpi::Dimension>,
+    filters: Vec<(salesboard_domain::kpi::Dimension, String)>,
+}
+
+impl Question {
+    fn parse(by: Option<&str>, filters: &[String]) -> anyhow::Result<Question> {
+        use salesboard_domain::kpi::{Dimension, parse_filter};
+        Ok(Question {
+            by: by.map(str::parse::<Dimension>).transpose()?,
+            filters: filters
+                .iter()
+                .map(|f| parse_filter(f))
+                .collect::<Result<Vec<_>, _>>()?,
+        })
+    }
 }
 
 async fn dashboard(
@@ -204,7 +240,37 @@ async fn dashboard(
             },
         });
     }
-    if timings.reference {
+    if let Some(question) = &timings.question {
+        let mut fast = None;
+        let (median, p90, count) = timed(runs, "report runs (engine)", || {
+            fast = Some(engine.report_by(period, question.by, &question.filters)?);
+            Ok(())
+        })?;
+        let mut answer = serde_json::json!({
+            "by": question.by.map(|by| by.to_string()),
+            "filters": question.filters.iter().map(|(d, v)| format!("{d}={v}")).collect::<Vec<_>>(),
+            "groups": fast.as_ref().and_then(|r| r.groups.as_ref()).map_or(0, Vec::len),
+            "engine": { "median_ms": round(median), "p90_ms": round(p90), "runs": count },
+        });
+        if timings.reference {
+            let mut slow = None;
+            let (median, p90, count) = timed(runs.clamp(1, 3), "report runs (reference)", || {
+                slow = Some(kpi_report(
+                    &input,
+                    period,
+                    &stages,
+                    question.by,
+                    &question.filters,
+                )?);
+                Ok(())
+            })?;
+            answer["reference"] = serde_json::json!({ "median_ms": round(median), "p90_ms": round(p90), "runs": count });
+            answer["same"] =
+                serde_json::json!(serde_json::to_value(&fast)? == serde_json::to_value(&slow)?);
+        }
+        result["report"] = answer;
+    }
+    if timings.reference && timings.question.is_none() {
         let (median, p90, count) = timed(runs, "reference runs", || {
             kpi_report(&input, period, &stages, None, &[])?;
             kpi_report(&input, period, &stages, Some(Dimension::Month), &[])?;
@@ -229,6 +295,21 @@ async fn dashboard(
             reference["p90_ms"].as_f64(),
         ) {
             println!("dashboard (reference functions): median {median:.1} ms, p90 {p90:.1} ms");
+        }
+        let report = &result["report"];
+        for source in ["engine", "reference"] {
+            if let (Some(median), Some(p90)) = (
+                report[source]["median_ms"].as_f64(),
+                report[source]["p90_ms"].as_f64(),
+            ) {
+                println!(
+                    "report by {} with {} ({} groups) ({source}): median {median:.1} ms, p90 {p90:.1} ms",
+                    report["by"], report["filters"], report["groups"]
+                );
+            }
+        }
+        if let Some(same) = report["same"].as_bool() {
+            println!("engine and reference reports are the same: {same}");
         }
         for source in ["engine", "reference", "filtered"] {
             let board = &result["board"][source];

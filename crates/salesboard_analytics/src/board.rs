@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use salesboard_domain::Period;
 
-use crate::columns::{Engine, amount, day, range};
+use crate::columns::{Engine, amount, day};
+use crate::selection::{Kind, Selection};
 
 /// A product's counted sales in a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,31 +25,48 @@ pub struct ProductTotal {
 impl Engine {
     /// Revenue of the period.
     pub fn revenue(&self, period: &Period) -> Decimal {
-        amount(self.revenue_units(period.from, period.to))
+        self.revenue_of(&Selection::all(), period)
+    }
+
+    pub(crate) fn revenue_of(&self, rows: &Selection, period: &Period) -> Decimal {
+        amount(self.revenue_units(rows, period.from, period.to))
     }
 
     /// Revenue of the period split by the customer's segment: new (their
     /// first counted order falls in the period) and returning.
     pub fn segment_revenue(&self, period: &Period) -> (Decimal, Decimal) {
+        self.segment_revenue_of(&Selection::all(), period)
+    }
+
+    pub(crate) fn segment_revenue_of(
+        &self,
+        rows: &Selection,
+        period: &Period,
+    ) -> (Decimal, Decimal) {
         let (from, to) = (day(period.from), day(period.to));
         let (mut new, mut returning) = (0_i128, 0_i128);
-        for i in range(&self.lines.day, period.from, period.to) {
-            let first = self.customer_first_day[self.lines.customer[i] as usize];
-            if (from..to).contains(&first) {
-                new += self.lines.amount[i];
-            } else {
-                returning += self.lines.amount[i];
+        for i in self.rows(rows, Kind::Lines, period.from, period.to) {
+            // A line of a customer without a record has no segment.
+            match self.clients.first_day.get(self.lines.client[i] as usize) {
+                Some(first) if (from..to).contains(first) => new += self.lines.amount[i],
+                Some(_) => returning += self.lines.amount[i],
+                None => {}
             }
         }
         (amount(new), amount(returning))
     }
 
-    /// Revenue and units of every SKU sold in the period (lines without a
-    /// SKU left out), by SKU.
+    /// Revenue and units of every SKU with a line in the period (lines
+    /// without a SKU left out), by SKU.
     pub fn product_totals(&self, period: &Period) -> Vec<ProductTotal> {
-        let mut sums = vec![(0_i128, 0_i64); self.products.names.len()];
-        for i in range(&self.lines.day, period.from, period.to) {
-            if let Some(sum) = sums.get_mut(self.lines.product[i] as usize) {
+        self.product_totals_of(&Selection::all(), period)
+    }
+
+    pub(crate) fn product_totals_of(&self, rows: &Selection, period: &Period) -> Vec<ProductTotal> {
+        let mut sums = vec![None; self.products.names.len()];
+        for i in self.rows(rows, Kind::Lines, period.from, period.to) {
+            if let Some(slot) = sums.get_mut(self.lines.product[i] as usize) {
+                let sum = slot.get_or_insert((0_i128, 0_i64));
                 sum.0 += self.lines.amount[i];
                 sum.1 += self.lines.quantity[i];
             }
@@ -56,6 +74,7 @@ impl Engine {
         let mut totals: Vec<ProductTotal> = sums
             .into_iter()
             .zip(&self.products.names)
+            .filter_map(|(sum, sku)| Some((sum?, sku)))
             .map(|((revenue, units), sku)| ProductTotal {
                 sku: sku.clone(),
                 revenue: amount(revenue),
@@ -68,7 +87,12 @@ impl Engine {
 
     /// Cycle days of the deals won in the period, sorted.
     pub fn won_cycle_days(&self, period: &Period) -> Vec<i64> {
-        let mut days: Vec<i64> = range(&self.closed_day, period.from, period.to)
+        self.won_cycle_days_of(&Selection::all(), period)
+    }
+
+    pub(crate) fn won_cycle_days_of(&self, rows: &Selection, period: &Period) -> Vec<i64> {
+        let mut days: Vec<i64> = self
+            .rows(rows, Kind::Closed, period.from, period.to)
             .filter(|i| self.closed_won[*i])
             .map(|i| self.closed_cycle[i])
             .collect();
@@ -79,8 +103,16 @@ impl Engine {
     /// New customers of the period per acquisition channel (`None`: the
     /// customer has none).
     pub fn new_customers_by_channel(&self, period: &Period) -> BTreeMap<Option<&str>, usize> {
+        self.new_customers_by_channel_of(&Selection::all(), period)
+    }
+
+    pub(crate) fn new_customers_by_channel_of(
+        &self,
+        rows: &Selection,
+        period: &Period,
+    ) -> BTreeMap<Option<&str>, usize> {
         let mut counts = BTreeMap::new();
-        for i in range(&self.first_order_day, period.from, period.to) {
+        for i in self.rows(rows, Kind::FirstOrders, period.from, period.to) {
             let channel = self
                 .channels
                 .names

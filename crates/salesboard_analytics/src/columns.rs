@@ -10,6 +10,8 @@ use salesboard_domain::entities::{
 use salesboard_domain::kpi::KpiInput;
 use salesboard_domain::{Discount, Period};
 
+use crate::attribution::{Clients, Keys, Lookup, NONE, Tags};
+
 /// Amounts are kept in units of 10⁻⁸ of the currency: cents × parts per
 /// million, so that `price × quantity × (1 − discount)` is an exact integer.
 const SCALE: u32 = 8;
@@ -42,12 +44,17 @@ pub(crate) struct Dictionary {
 
 impl Dictionary {
     /// How many values.
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
 
+    /// The code of a value already coded.
+    pub(crate) fn find(&self, name: &str) -> Option<u32> {
+        self.codes.get(name).copied()
+    }
+
     /// The code of a value (`u32::MAX` for none).
-    fn code(&mut self, name: Option<&str>) -> u32 {
+    pub(crate) fn code(&mut self, name: Option<&str>) -> u32 {
         let Some(name) = name else { return u32::MAX };
         if let Some(code) = self.codes.get(name) {
             return *code;
@@ -70,6 +77,8 @@ pub(crate) struct Lines {
     pub(crate) owner: Vec<u32>,
     pub(crate) product: Vec<u32>,
     pub(crate) customer: Vec<u32>,
+    /// The customer record the line is attributed to (see [`Clients`]).
+    pub(crate) client: Vec<u32>,
 }
 
 /// The engine's columns.
@@ -81,49 +90,55 @@ pub struct Engine {
     pub(crate) products: Dictionary,
     pub(crate) payment_day: Vec<i32>,
     pub(crate) payment_cents: Vec<i64>,
+    pub(crate) payment_tags: Tags,
     pub(crate) spend_day: Vec<i32>,
     pub(crate) spend_cents: Vec<i64>,
+    /// First orders (of customers with a record) by day, with the owner of
+    /// the order and the customer.
     pub(crate) first_order_day: Vec<i32>,
+    pub(crate) first_order_tags: Tags,
     /// Closed deals by closing day: won or lost, and days from creation.
     pub(crate) closed_day: Vec<i32>,
     pub(crate) closed_won: Vec<bool>,
     pub(crate) closed_lost: Vec<bool>,
     pub(crate) closed_cycle: Vec<i64>,
+    pub(crate) closed_tags: Tags,
     /// Survey responses by day: the 0–10 scale or not, and the score.
     pub(crate) survey_day: Vec<i32>,
     pub(crate) survey_ten: Vec<bool>,
     pub(crate) survey_score: Vec<i64>,
+    pub(crate) survey_tags: Tags,
     /// How many customers have counted orders.
     pub(crate) customers: usize,
-    /// The day of each customer's first counted order, by customer code
-    /// (`lines.customer`).
-    pub(crate) customer_first_day: Vec<i32>,
     /// The channel of each first order's customer.
     pub(crate) first_order_channel: Vec<u32>,
     pub(crate) channels: Dictionary,
     pub(crate) spend_channel: Vec<u32>,
     /// Channels named by any spend entry.
     pub(crate) spend_channels: Vec<u32>,
-    /// Customers by creation day, and whether they ever bought or won a deal.
+    /// Customers by creation day, and whether they ever bought or won a deal;
+    /// as leads they are attributed to their owner and to themselves.
     pub(crate) created_day: Vec<i32>,
     pub(crate) created_converted: Vec<bool>,
+    pub(crate) created_tags: Tags,
     pub(crate) lifespan_setting: Option<Decimal>,
-    /// The owner of each first order.
-    pub(crate) first_order_owner: Vec<u32>,
-    /// The owner of each closed deal.
-    pub(crate) closed_owner: Vec<u32>,
     /// Deals by creation day, with the number of pipeline stages each reached.
     pub(crate) created_deal_day: Vec<i32>,
     pub(crate) created_deal_reached: Vec<usize>,
+    pub(crate) created_deal_tags: Tags,
     /// The pipeline's stage codes, first stage first.
     pub(crate) stages: Vec<String>,
-    /// Follow-ups by day, with their owner.
+    /// Follow-ups by day, with their owner and customer.
     pub(crate) activity_day: Vec<i32>,
-    pub(crate) activity_owner: Vec<u32>,
+    pub(crate) activity_tags: Tags,
     /// Owners (codes) of the users whose role is rep.
     pub(crate) rep_users: Vec<u32>,
     /// Users' revenue targets: owner, first day, day after, value in cents.
     pub(crate) revenue_targets: Vec<(u32, i32, i32, i64)>,
+    /// The keys of the customer records rows are attributed to.
+    pub(crate) clients: Clients,
+    /// Teams, categories, regions and industries.
+    pub(crate) keys: Keys,
 }
 
 /// One counted order line before the columns are sorted by day.
@@ -136,6 +151,13 @@ struct LineRow {
     owner: u32,
     product: u32,
     customer: u32,
+    client: u32,
+}
+
+/// Sorted by day (the first field), keeping the input order within a day.
+fn by_day<T: Copy>(mut rows: Vec<(i32, T)>) -> (Vec<i32>, Vec<T>) {
+    rows.sort_by_key(|row| row.0);
+    rows.into_iter().unzip()
 }
 
 impl Engine {
@@ -149,6 +171,7 @@ impl Engine {
             .iter()
             .map(|p| (p.sku.as_str(), p.unit_cost.map_or(0, |c| c.cents())))
             .collect();
+        let lookup = Lookup::new(data);
         let (mut owners, mut products, mut customers) = Default::default();
         let mut rows: Vec<LineRow> = Vec::with_capacity(data.order_line_count());
         let mut first_order: HashMap<&str, (i64, &str, i32, u32)> = HashMap::new();
@@ -161,6 +184,7 @@ impl Engine {
             let order_day = local_day(order.ordered_at);
             let owner = Dictionary::code(&mut owners, order.owner.as_deref());
             let customer = Dictionary::code(&mut customers, Some(&order.customer_id));
+            let client = lookup.client(&order.customer_id);
             for line in &order.lines {
                 let kept = i128::from(Discount::WHOLE - line.discount.ppm());
                 let price = i128::from(line.unit_price.cents());
@@ -181,6 +205,7 @@ impl Engine {
                     owner,
                     product: Dictionary::code(&mut products, line.sku.as_deref()),
                     customer,
+                    client,
                 });
             }
             // The earliest by time, then by id, as the reference decides.
@@ -209,14 +234,18 @@ impl Engine {
             lines.owner.push(row.owner);
             lines.product.push(row.product);
             lines.customer.push(row.customer);
+            lines.client.push(row.client);
         }
 
-        let mut payments: Vec<(i32, i64)> = data
-            .payments
-            .iter()
-            .map(|p| (local_day(p.paid_at), p.amount.cents()))
-            .collect();
-        payments.sort_by_key(|p| p.0);
+        let (payment_day, payments) = by_day(
+            data.payments
+                .iter()
+                .map(|p| {
+                    let tag = lookup.payment(&mut owners, &p.order_id);
+                    (local_day(p.paid_at), (p.amount.cents(), tag))
+                })
+                .collect(),
+        );
 
         let mut channels = Dictionary::default();
         let mut spend: Vec<(i32, i64, u32)> = data
@@ -239,25 +268,20 @@ impl Engine {
         spend_channels.sort_unstable();
         spend_channels.dedup();
 
-        let channel_of: HashMap<&str, Option<&str>> = data
-            .customers
+        let mut keys = Keys::default();
+        let clients = Clients::new(&data.customers, &mut channels, &mut keys, |id| {
+            first_order.get(id).map(|first| first.2)
+        });
+        // The reference lists the first orders of customers with a record.
+        let mut firsts: Vec<(i32, u32, u32, u32)> = first_order
             .iter()
-            .map(|c| (c.id.as_str(), c.channel.as_deref()))
-            .collect();
-        let mut firsts: Vec<(i32, u32, u32)> = first_order
-            .iter()
-            .map(|(customer, (_, _, day, owner))| {
-                let channel = channels.code(channel_of.get(customer).copied().flatten());
-                (*day, channel, *owner)
+            .map(|(customer, (_, _, day, owner))| (*day, lookup.client(customer), *owner))
+            .filter(|(_, client, _)| *client != NONE)
+            .map(|(day, client, owner)| {
+                (day, Clients::key(&clients.channel, client), owner, client)
             })
             .collect();
         firsts.sort_unstable();
-        let mut customer_first_day = vec![i32::MAX; customers.len()];
-        for (customer, (_, _, day, _)) in &first_order {
-            if let Some(&code) = customers.codes.get(*customer) {
-                customer_first_day[code as usize] = *day;
-            }
-        }
         let mut converted: HashSet<&str> = first_order.keys().copied().collect();
         converted.extend(
             data.deals
@@ -265,14 +289,21 @@ impl Engine {
                 .filter(|d| d.status == DealStatus::Won)
                 .map(|d| d.customer_id.as_str()),
         );
-        let mut created: Vec<(i32, bool)> = data
-            .customers
-            .iter()
-            .map(|c| (local_day(c.created_at), converted.contains(c.id.as_str())))
-            .collect();
-        created.sort_by_key(|c| c.0);
+        let (created_day, created) = by_day(
+            data.customers
+                .iter()
+                .enumerate()
+                .map(|(at, c)| {
+                    let tag = (owners.code(c.owner.as_deref()), at as u32);
+                    (
+                        local_day(c.created_at),
+                        (converted.contains(c.id.as_str()), tag),
+                    )
+                })
+                .collect(),
+        );
 
-        let mut closed: Vec<(i32, DealStatus, i64, u32)> = data
+        let mut closed: Vec<(i32, DealStatus, i64, u32, u32)> = data
             .deals
             .iter()
             .filter_map(|deal| {
@@ -280,17 +311,24 @@ impl Engine {
                 let cycle =
                     (zone.local_date(closed_at) - zone.local_date(deal.created_at)).num_days();
                 let owner = owners.code(deal.owner.as_deref());
-                Some((local_day(closed_at), deal.status, cycle, owner))
+                let client = lookup.client(&deal.customer_id);
+                Some((local_day(closed_at), deal.status, cycle, owner, client))
             })
             .collect();
         closed.sort_by_key(|c| c.0);
-        let created_deals = created_deals(input, stage_order);
-        let mut activities: Vec<(i32, u32)> = data
-            .activities
-            .iter()
-            .map(|a| (local_day(a.occurred_at), owners.code(a.owner.as_deref())))
-            .collect();
-        activities.sort_by_key(|a| a.0);
+        let created_deals = created_deals(input, stage_order, &mut owners, &lookup);
+        let (activity_day, activity_tags) = by_day(
+            data.activities
+                .iter()
+                .map(|a| {
+                    let tag = (
+                        owners.code(a.owner.as_deref()),
+                        lookup.client(&a.customer_id),
+                    );
+                    (local_day(a.occurred_at), tag)
+                })
+                .collect(),
+        );
         let rep_users: Vec<u32> = data
             .users
             .iter()
@@ -311,54 +349,60 @@ impl Engine {
                 ))
             })
             .collect();
-        let mut surveys: Vec<(i32, bool, i64)> = data
-            .surveys
-            .iter()
-            .map(|s| {
-                (
-                    local_day(s.responded_at),
-                    s.scale == SurveyScale::Ten,
-                    s.score,
-                )
-            })
-            .collect();
-        surveys.sort_by_key(|s| s.0);
+        let (survey_day, surveys) = by_day(
+            data.surveys
+                .iter()
+                .map(|s| {
+                    let tag = lookup.survey(&mut owners, &data.customers, s);
+                    (
+                        local_day(s.responded_at),
+                        (s.scale == SurveyScale::Ten, s.score, tag),
+                    )
+                })
+                .collect(),
+        );
+        keys.link(data, &owners, &products);
 
         Engine {
             lines,
             orders: orders as usize,
             customers: Dictionary::len(&customers),
-            customer_first_day,
             owners,
             products,
-            payment_day: payments.iter().map(|p| p.0).collect(),
-            payment_cents: payments.iter().map(|p| p.1).collect(),
+            payment_day,
+            payment_cents: payments.iter().map(|p| p.0).collect(),
+            payment_tags: Tags::of(payments.iter().map(|p| p.1)),
             spend_day: spend.iter().map(|s| s.0).collect(),
             spend_cents: spend.iter().map(|s| s.1).collect(),
             spend_channel: spend.iter().map(|s| s.2).collect(),
             spend_channels,
             first_order_day: firsts.iter().map(|f| f.0).collect(),
             first_order_channel: firsts.iter().map(|f| f.1).collect(),
+            first_order_tags: Tags::of(firsts.iter().map(|f| (f.2, f.3))),
             channels,
-            created_day: created.iter().map(|c| c.0).collect(),
-            created_converted: created.iter().map(|c| c.1).collect(),
+            created_day,
+            created_converted: created.iter().map(|c| c.0).collect(),
+            created_tags: Tags::of(created.iter().map(|c| c.1)),
             closed_day: closed.iter().map(|c| c.0).collect(),
             closed_won: closed.iter().map(|c| c.1 == DealStatus::Won).collect(),
             closed_lost: closed.iter().map(|c| c.1 == DealStatus::Lost).collect(),
             closed_cycle: closed.iter().map(|c| c.2).collect(),
-            survey_day: surveys.iter().map(|s| s.0).collect(),
-            survey_ten: surveys.iter().map(|s| s.1).collect(),
-            survey_score: surveys.iter().map(|s| s.2).collect(),
+            closed_tags: Tags::of(closed.iter().map(|c| (c.3, c.4))),
+            survey_day,
+            survey_ten: surveys.iter().map(|s| s.0).collect(),
+            survey_score: surveys.iter().map(|s| s.1).collect(),
+            survey_tags: Tags::of(surveys.iter().map(|s| s.2)),
             lifespan_setting: input.customer_lifespan_years,
-            first_order_owner: firsts.iter().map(|f| f.2).collect(),
-            closed_owner: closed.iter().map(|c| c.3).collect(),
             created_deal_day: created_deals.iter().map(|d| d.0).collect(),
             created_deal_reached: created_deals.iter().map(|d| d.1).collect(),
+            created_deal_tags: Tags::of(created_deals.iter().map(|d| (d.2, d.3))),
             stages: stage_order.to_vec(),
-            activity_day: activities.iter().map(|a| a.0).collect(),
-            activity_owner: activities.iter().map(|a| a.1).collect(),
+            activity_day,
+            activity_tags: Tags::of(activity_tags.into_iter()),
             rep_users,
             revenue_targets,
+            clients,
+            keys,
         }
     }
 
@@ -373,10 +417,15 @@ impl Engine {
     }
 }
 
-/// Deals by creation day, each with how many pipeline stages it reached: a won
+/// Deals by creation day, each with how many pipeline stages it reached (a won
 /// deal all of them, any other the furthest of its current stage and the
-/// stages its history mentions.
-fn created_deals(input: &KpiInput, stage_order: &[String]) -> Vec<(i32, usize)> {
+/// stages its history mentions), its owner and its customer.
+fn created_deals(
+    input: &KpiInput,
+    stage_order: &[String],
+    owners: &mut Dictionary,
+    lookup: &Lookup,
+) -> Vec<(i32, usize, u32, u32)> {
     let position: HashMap<&str, usize> = stage_order
         .iter()
         .enumerate()
@@ -389,7 +438,7 @@ fn created_deals(input: &KpiInput, stage_order: &[String]) -> Vec<(i32, usize)> 
         stages.push(change.to_stage.as_str());
     }
     let zone = input.time_zone;
-    let mut deals: Vec<(i32, usize)> = input
+    let mut deals: Vec<(i32, usize, u32, u32)> = input
         .dataset
         .deals
         .iter()
@@ -403,7 +452,12 @@ fn created_deals(input: &KpiInput, stage_order: &[String]) -> Vec<(i32, usize)> 
                     .max()
                     .unwrap_or(0)
             };
-            (day(zone.local_date(deal.created_at)), reached)
+            (
+                day(zone.local_date(deal.created_at)),
+                reached,
+                owners.code(deal.owner.as_deref()),
+                lookup.client(&deal.customer_id),
+            )
         })
         .collect();
     deals.sort_by_key(|d| d.0);

@@ -9,7 +9,8 @@ use salesboard_domain::kpi::pipeline::nearest_rank;
 use salesboard_domain::kpi::{Amount, Fraction, KpiFigures, SalesCycle};
 use serde::Serialize;
 
-use crate::columns::{Dictionary, Engine, MAX_LIFESPAN_YEARS, amount, range};
+use crate::columns::{Dictionary, Engine, MAX_LIFESPAN_YEARS, amount};
+use crate::selection::{Kind, Selection};
 
 /// Churn, lifespan and CLV over a trailing year.
 struct Lifetime {
@@ -37,49 +38,60 @@ pub struct Ranked {
 }
 
 impl Engine {
-    pub(crate) fn revenue_units(&self, from: NaiveDate, to: NaiveDate) -> i128 {
-        self.lines.amount[range(&self.lines.day, from, to)]
-            .iter()
+    pub(crate) fn revenue_units(&self, rows: &Selection, from: NaiveDate, to: NaiveDate) -> i128 {
+        self.rows(rows, Kind::Lines, from, to)
+            .map(|i| self.lines.amount[i])
             .sum()
     }
 
-    fn cents(days: &[i32], cents: &[i64], from: NaiveDate, to: NaiveDate) -> Decimal {
-        Decimal::new(cents[range(days, from, to)].iter().sum(), 2)
+    /// Payments received in `[from, to)`.
+    fn paid(&self, rows: &Selection, from: NaiveDate, to: NaiveDate) -> Decimal {
+        let cents = self.rows(rows, Kind::Payments, from, to);
+        Decimal::new(cents.map(|i| self.payment_cents[i]).sum(), 2)
+    }
+
+    /// Spend dated in `[from, to)`.
+    fn spent(&self, rows: &Selection, from: NaiveDate, to: NaiveDate) -> Decimal {
+        let cents = self.rows(rows, Kind::Spend, from, to);
+        Decimal::new(cents.map(|i| self.spend_cents[i]).sum(), 2)
     }
 
     /// Every KPI of a period without filters, as the output contract shows
     /// them.
     pub fn figures(&self, period: &Period) -> KpiFigures {
-        let lines = range(&self.lines.day, period.from, period.to);
-        let mut seen = vec![false; self.orders];
+        self.figures_of(&Selection::all(), period)
+    }
+
+    /// Every KPI of a period over the selected rows.
+    pub(crate) fn figures_of(&self, rows: &Selection, period: &Period) -> KpiFigures {
+        let lines = self.rows(rows, Kind::Lines, period.from, period.to);
         let (mut revenue, mut profit, mut units, mut orders) = (0_i128, 0_i128, 0_i64, 0_usize);
+        // An order's lines are next to each other (same day, kept in order),
+        // so a new order number is a new order.
+        let mut last_order = u32::MAX;
         for i in lines {
             revenue += self.lines.amount[i];
             profit += self.lines.profit[i];
             units += self.lines.quantity[i];
-            let order = self.lines.order[i] as usize;
-            if !seen[order] {
-                seen[order] = true;
+            if self.lines.order[i] != last_order {
+                last_order = self.lines.order[i];
                 orders += 1;
             }
         }
         let revenue = amount(revenue);
         let growth = |base: Period| {
-            let before = amount(self.revenue_units(base.from, base.to));
+            let before = amount(self.revenue_units(rows, base.from, base.to));
             Fraction::new(revenue - before, before).ratio()
         };
-        let billed = amount(self.revenue_units(NaiveDate::MIN, period.to));
-        let paid = Self::cents(
-            &self.payment_day,
-            &self.payment_cents,
-            NaiveDate::MIN,
-            period.to,
-        );
-        let spend = Self::cents(&self.spend_day, &self.spend_cents, period.from, period.to);
-        let new_customers = range(&self.first_order_day, period.from, period.to).len();
-        let (sales_cycle, win_rate) = self.deals(period);
-        let satisfaction = self.satisfaction(period);
-        let lifetime = self.lifetime(period.to);
+        let billed = amount(self.billed_before(rows, period.to));
+        let paid = Decimal::new(self.paid_before(rows, period.to), 2);
+        let spend = self.spent(rows, period.from, period.to);
+        let new_customers = self
+            .rows(rows, Kind::FirstOrders, period.from, period.to)
+            .len();
+        let (sales_cycle, win_rate) = self.deals(rows, period);
+        let satisfaction = self.satisfaction(rows, period);
+        let lifetime = self.lifetime(rows, period.to);
         KpiFigures {
             period: *period,
             revenue: Amount(revenue),
@@ -87,43 +99,43 @@ impl Engine {
             units,
             aov: Amount::of(Fraction::new(revenue, Decimal::from(orders))),
             gross_profit: Amount(amount(profit)),
-            collected: Amount(Self::cents(
-                &self.payment_day,
-                &self.payment_cents,
-                period.from,
-                period.to,
-            )),
+            collected: Amount(self.paid(rows, period.from, period.to)),
             receivable: Amount(billed - paid),
             growth_rate: growth(period.previous()),
             yoy_growth_rate: growth(period.same_period_last_year()),
             new_customers,
             acquisition_spend: Amount(spend),
             cac: Amount::of(Fraction::new(spend, Decimal::from(new_customers))),
-            cac_by_channel: self.cac_by_channel(period),
+            cac_by_channel: self.cac_by_channel(rows, period),
             annual_churn_rate: lifetime.annual_churn_rate,
             lifespan_years: lifetime.lifespan_years,
             clv_profit: lifetime.clv_profit,
             clv_revenue: lifetime.clv_revenue,
             sales_cycle,
-            lead_conversion_rate: self.lead_conversion_rate(period),
+            lead_conversion_rate: self.lead_conversion_rate(rows, period),
             win_rate,
             csat: satisfaction.csat,
             csat_avg_score: satisfaction.csat_avg_score,
             csat_responses: satisfaction.csat_responses,
             nps: satisfaction.nps,
-            funnel: self.funnel(period),
+            funnel: self.funnel_of(rows, period),
         }
     }
 
-    fn cac_by_channel(&self, period: &Period) -> BTreeMap<String, Option<Amount>> {
-        let mut spend: BTreeMap<u32, i64> = self.spend_channels.iter().map(|c| (*c, 0)).collect();
-        for i in range(&self.spend_day, period.from, period.to) {
+    fn cac_by_channel(
+        &self,
+        rows: &Selection,
+        period: &Period,
+    ) -> BTreeMap<String, Option<Amount>> {
+        let channels = self.spend_channels(rows);
+        let mut spend: BTreeMap<u32, i64> = channels.iter().map(|c| (*c, 0)).collect();
+        for i in self.rows(rows, Kind::Spend, period.from, period.to) {
             if self.spend_channel[i] != u32::MAX {
                 *spend.entry(self.spend_channel[i]).or_default() += self.spend_cents[i];
             }
         }
         let mut acquired: BTreeMap<u32, usize> = BTreeMap::new();
-        for i in range(&self.first_order_day, period.from, period.to) {
+        for i in self.rows(rows, Kind::FirstOrders, period.from, period.to) {
             let channel = self.first_order_channel[i];
             if channel != u32::MAX {
                 *acquired.entry(channel).or_default() += 1;
@@ -151,40 +163,43 @@ impl Engine {
             .collect()
     }
 
-    fn lead_conversion_rate(&self, period: &Period) -> Option<f64> {
-        let cohort = range(&self.created_day, period.from, period.to);
-        let converted = self.created_converted[cohort.clone()]
-            .iter()
-            .filter(|c| **c)
-            .count();
-        Fraction::new(Decimal::from(converted), Decimal::from(cohort.len())).ratio()
+    fn lead_conversion_rate(&self, rows: &Selection, period: &Period) -> Option<f64> {
+        let (mut cohort, mut converted) = (0_usize, 0_usize);
+        for i in self.rows(rows, Kind::Leads, period.from, period.to) {
+            cohort += 1;
+            converted += usize::from(self.created_converted[i]);
+        }
+        Fraction::new(Decimal::from(converted), Decimal::from(cohort)).ratio()
     }
 
     /// Revenue, profit, orders and active customers of `[from, to)`.
-    fn year(&self, from: NaiveDate, to: NaiveDate) -> (Decimal, Decimal, usize, Vec<bool>) {
-        let (mut revenue, mut profit) = (0_i128, 0_i128);
-        let mut orders = vec![false; self.orders];
+    fn year(
+        &self,
+        rows: &Selection,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> (Decimal, Decimal, usize, Vec<bool>) {
+        let (mut revenue, mut profit, mut orders) = (0_i128, 0_i128, 0_usize);
+        let mut last_order = u32::MAX;
         let mut active = vec![false; self.customers];
-        for i in range(&self.lines.day, from, to) {
+        for i in self.rows(rows, Kind::Lines, from, to) {
             revenue += self.lines.amount[i];
             profit += self.lines.profit[i];
-            orders[self.lines.order[i] as usize] = true;
+            if self.lines.order[i] != last_order {
+                last_order = self.lines.order[i];
+                orders += 1;
+            }
             active[self.lines.customer[i] as usize] = true;
         }
-        (
-            amount(revenue),
-            amount(profit),
-            orders.iter().filter(|o| **o).count(),
-            active,
-        )
+        (amount(revenue), amount(profit), orders, active)
     }
 
     /// Churn, lifespan and CLV over the trailing year before `to`.
-    fn lifetime(&self, to: NaiveDate) -> Lifetime {
+    fn lifetime(&self, rows: &Selection, to: NaiveDate) -> Lifetime {
         let year_start = to - chrono::Duration::days(365);
         let before_start = year_start - chrono::Duration::days(365);
-        let (revenue, profit, orders, active) = self.year(year_start, to);
-        let (_, _, _, active_before) = self.year(before_start, year_start);
+        let (revenue, profit, orders, active) = self.year(rows, year_start, to);
+        let (_, _, _, active_before) = self.year(rows, before_start, year_start);
         let was_active = active_before.iter().filter(|a| **a).count();
         let churned = active_before
             .iter()
@@ -200,8 +215,8 @@ impl Engine {
             None => Some(Fraction::new(count(was_active), count(churned))),
         };
         let customers = count(active.iter().filter(|a| **a).count());
-        let spend = Self::cents(&self.spend_day, &self.spend_cents, year_start, to);
-        let new_customers = range(&self.first_order_day, year_start, to).len();
+        let spend = self.spent(rows, year_start, to);
+        let new_customers = self.rows(rows, Kind::FirstOrders, year_start, to).len();
         let cac = Fraction::new(spend, count(new_customers));
         let clv_profit =
             lifespan.and_then(|years| Fraction::new(profit, customers).times(years)?.minus(cac));
@@ -219,10 +234,10 @@ impl Engine {
     }
 
     /// The sales cycle and win rate of deals closed in the period.
-    fn deals(&self, period: &Period) -> (SalesCycle, Option<f64>) {
+    fn deals(&self, rows: &Selection, period: &Period) -> (SalesCycle, Option<f64>) {
         let (mut won, mut lost) = (0_usize, 0_usize);
         let mut cycles = Vec::new();
-        for i in range(&self.closed_day, period.from, period.to) {
+        for i in self.rows(rows, Kind::Closed, period.from, period.to) {
             if self.closed_won[i] {
                 won += 1;
                 cycles.push(self.closed_cycle[i]);
@@ -246,10 +261,10 @@ impl Engine {
     }
 
     /// CSAT (1–5 answers) and NPS (0–10 answers) answered in the period.
-    fn satisfaction(&self, period: &Period) -> Satisfaction {
+    fn satisfaction(&self, rows: &Selection, period: &Period) -> Satisfaction {
         let (mut five, mut satisfied, mut five_total) = (0_usize, 0_usize, 0_i64);
         let (mut ten, mut promoters, mut detractors) = (0_usize, 0_usize, 0_usize);
-        for i in range(&self.survey_day, period.from, period.to) {
+        for i in self.rows(rows, Kind::Surveys, period.from, period.to) {
             let score = self.survey_score[i];
             if self.survey_ten[i] {
                 ten += 1;
@@ -280,7 +295,7 @@ impl Engine {
                 .map_or(period.to, |next| next.min(period.to));
             months.push(Ranked {
                 key: Some(format!("{}-{:02}", from.year(), from.month())),
-                revenue: Amount(amount(self.revenue_units(from, next))),
+                revenue: Amount(amount(self.revenue_units(&Selection::all(), from, next))),
             });
             from = next;
         }
@@ -305,7 +320,7 @@ impl Engine {
         top: usize,
     ) -> Vec<Ranked> {
         let mut sums = vec![0_i128; dictionary.names.len() + 1];
-        for i in range(&self.lines.day, period.from, period.to) {
+        for i in self.rows(&Selection::all(), Kind::Lines, period.from, period.to) {
             let code = codes[i];
             let slot = if code == u32::MAX {
                 dictionary.names.len()

@@ -9,7 +9,8 @@ use salesboard_domain::kpi::pipeline::nearest_rank;
 use salesboard_domain::kpi::reps::competition_ranks;
 use salesboard_domain::kpi::{Amount, Fraction, FunnelStage, RepRow};
 
-use crate::columns::{Engine, amount, range};
+use crate::columns::{Engine, amount};
+use crate::selection::{Kind, Selection};
 
 /// What one owner did in a period.
 #[derive(Debug, Default, Clone)]
@@ -26,11 +27,16 @@ struct Tally {
 impl Engine {
     /// The share of the deals created in the period that reached each stage.
     pub fn funnel(&self, period: &Period) -> Vec<FunnelStage> {
-        let created = range(&self.created_deal_day, period.from, period.to);
+        self.funnel_of(&Selection::all(), period)
+    }
+
+    /// The funnel of the selected deals created in the period.
+    pub(crate) fn funnel_of(&self, rows: &Selection, period: &Period) -> Vec<FunnelStage> {
+        let created = self.rows(rows, Kind::Deals, period.from, period.to);
         let deals = created.len();
         let mut reached = vec![0_usize; self.stages.len()];
-        for furthest in &self.created_deal_reached[created] {
-            for stage in reached.iter_mut().take(*furthest) {
+        for i in created {
+            for stage in reached.iter_mut().take(self.created_deal_reached[i]) {
                 *stage += 1;
             }
         }
@@ -48,10 +54,15 @@ impl Engine {
     /// One row per rep (and per other owner of an order or a closed deal in
     /// the period), ranked by revenue; ties share a rank.
     pub fn rep_table(&self, period: &Period) -> Vec<RepRow> {
+        self.rep_table_of(&Selection::all(), period)
+    }
+
+    /// The rep table over the selected rows (every rep still gets a row).
+    pub(crate) fn rep_table_of(&self, rows: &Selection, period: &Period) -> Vec<RepRow> {
         let mut tallies = vec![Tally::default(); self.owners.names.len()];
         let mut reps: BTreeSet<u32> = self.rep_users.iter().copied().collect();
         let mut counted = vec![false; self.orders];
-        for i in range(&self.lines.day, period.from, period.to) {
+        for i in self.rows(rows, Kind::Lines, period.from, period.to) {
             let owner = self.lines.owner[i];
             if owner == u32::MAX {
                 continue;
@@ -65,13 +76,13 @@ impl Engine {
                 tally.orders += 1;
             }
         }
-        for i in range(&self.first_order_day, period.from, period.to) {
-            if let Some(tally) = tallies.get_mut(self.first_order_owner[i] as usize) {
+        for i in self.rows(rows, Kind::FirstOrders, period.from, period.to) {
+            if let Some(tally) = tallies.get_mut(self.first_order_tags.owner[i] as usize) {
                 tally.new_customers += 1;
             }
         }
-        for i in range(&self.closed_day, period.from, period.to) {
-            let owner = self.closed_owner[i];
+        for i in self.rows(rows, Kind::Closed, period.from, period.to) {
+            let owner = self.closed_tags.owner[i];
             let Some(tally) = tallies.get_mut(owner as usize) else {
                 continue;
             };
@@ -84,8 +95,8 @@ impl Engine {
                 reps.insert(owner);
             }
         }
-        for i in range(&self.activity_day, period.from, period.to) {
-            if let Some(tally) = tallies.get_mut(self.activity_owner[i] as usize) {
+        for i in self.rows(rows, Kind::Activities, period.from, period.to) {
+            if let Some(tally) = tallies.get_mut(self.activity_tags.owner[i] as usize) {
                 tally.activities += 1;
             }
         }

@@ -87,30 +87,6 @@ fn assert_same_filtered_board(
     );
 }
 
-/// Debug text with every decimal written without trailing zeros, so that
-/// `13800.000` and `13800` (equal amounts of different scales) compare equal.
-fn without_trailing_zeros(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if !c.is_ascii_digit() || chars.peek() != Some(&'.') {
-            continue;
-        }
-        chars.next();
-        let mut fraction = String::new();
-        while let Some(d) = chars.next_if(char::is_ascii_digit) {
-            fraction.push(d);
-        }
-        let kept = fraction.trim_end_matches('0');
-        if !kept.is_empty() {
-            out.push('.');
-            out.push_str(kept);
-        }
-    }
-    out
-}
-
 #[test]
 fn the_tiny_fixture_gives_the_reference_board() {
     let input = tiny();

@@ -1,7 +1,8 @@
 //! The KPI report use case: reads the records, the stage history, the
 //! pipeline and the settings from the store and hands them to the KPI
-//! reference (`salesboard_domain::kpi`), which computes `docs/kpis.md`;
-//! and "explain", which shows how one KPI of the report was computed.
+//! engine (`salesboard_analytics`), which computes `docs/kpis.md` as the
+//! reference (`salesboard_domain::kpi`) does; and "explain", which shows how
+//! one KPI of the report was computed.
 
 use std::str::FromStr;
 
@@ -9,7 +10,7 @@ use rust_decimal::Decimal;
 use salesboard_domain::Period;
 use salesboard_domain::ValidationError;
 use salesboard_domain::kpi::explain::{self, Explanation, KpiName};
-use salesboard_domain::kpi::{self, Dimension, KpiInput, KpiReport};
+use salesboard_domain::kpi::{Dimension, KpiInput, KpiReport};
 use salesboard_store::{Store, StoreError};
 
 use crate::settings::{self, SettingsError};
@@ -29,9 +30,10 @@ pub enum KpiError {
 }
 
 /// Every KPI of `period` (narrowed by time filters, over the records the
-/// other filters select), the rep table, and with `by` the groups. A whole
-/// period without filters comes from the engine (`salesboard_analytics`),
-/// anything else from the reference; the two are tested to agree.
+/// other filters select), the rep table, and with `by` the groups, from the
+/// engine (`salesboard_analytics`), which is tested to agree with the
+/// reference (`salesboard_domain::kpi::kpi_report`) under every breakdown
+/// and filter.
 pub async fn kpi_report(
     store: &impl Store,
     period: Period,
@@ -40,11 +42,8 @@ pub async fn kpi_report(
 ) -> Result<KpiReport, KpiError> {
     let input = kpi_input(store).await?;
     let stage_order = stage_order(store).await?;
-    if by.is_none() && filters.is_empty() {
-        // The engine answers a whole period; the reference answers the rest.
-        return Ok(salesboard_analytics::Engine::new(&input, &stage_order).report(&period));
-    }
-    Ok(kpi::kpi_report(&input, period, &stage_order, by, filters)?)
+    let engine = salesboard_analytics::Engine::new(&input, &stage_order);
+    Ok(engine.report_by(period, by, filters)?)
 }
 
 /// How one KPI of the report for `period` and `filters` was computed: its

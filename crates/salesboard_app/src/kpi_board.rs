@@ -2,18 +2,21 @@
 //! filters, over the records the caller may read: the KPIs of the period and
 //! of the period it is compared with, the monthly figures of the trend, the
 //! breakdowns behind the charts (channels, new vs returning, products, won
-//! deals' cycle days) and the values the filters can take. Without filters,
-//! or with filters on what a customer is (channel, region, industry), it
-//! comes from the columnar engine ([`from_engine`]); with other filters from
-//! the reference KPI functions ([`compute`]). The two give the same board (the
-//! analytics crate's tests compare them on random companies), and every
-//! number agrees with `GET /api/v1/kpis` for the same period and filters.
+//! deals' cycle days) and the values the filters can take. It comes from the
+//! columnar engine: without filters ([`from_engine`]), with filters on what
+//! a customer is (channel, region, industry) from an engine over the records
+//! they admit, with any other filter from the engine seen through them
+//! ([`from_engine_filtered`]). The reference KPI functions compute the same
+//! board ([`compute`]; the analytics crate's tests compare them on random
+//! companies), and every number agrees with `GET /api/v1/kpis` for the same
+//! period and filters.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
-use salesboard_analytics::Engine;
+use salesboard_analytics::{Engine, EngineView};
+use salesboard_domain::entities::Product;
 use salesboard_domain::kpi::breakdown::{apply_filters, groups, time_groups};
 use salesboard_domain::kpi::customers::new_customers;
 use salesboard_domain::kpi::pipeline::cycle_days;
@@ -180,7 +183,8 @@ pub async fn board(
             let engine = snapshot.filtered_engine(scope, input, &filters);
             return Ok(from_engine(&engine, input, period, compare));
         }
-        compute(input, &snapshot.stage_order, period, compare, &filters)
+        let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
+        from_engine_filtered(engine, input, period, compare, &filters)
     })
     .await
     .map_err(|e| KpiError::Invalid(ValidationError::new(e.to_string())))?;
@@ -250,19 +254,56 @@ pub fn compute(
 /// with those filters. `input` gives the catalogue, the channels and the
 /// filters' choices, which filters do not narrow.
 pub fn from_engine(engine: &Engine, input: &KpiInput, period: Period, compare: Compare) -> Board {
+    board_of(
+        &engine.view(&Scope::all(period)),
+        input,
+        period,
+        compare,
+        &[],
+    )
+}
+
+/// The dashboard of `input` under any filters from `engine` built over
+/// `input`: the period narrowed by the time filters, the engine seen
+/// through the others, as [`compute`] reads them.
+pub fn from_engine_filtered(
+    engine: &Engine,
+    input: &KpiInput,
+    period: Period,
+    compare: Compare,
+    filters: &[(Dimension, String)],
+) -> Result<Board, ValidationError> {
+    let (period, scope) = apply_filters(period, filters)?;
+    Ok(board_of(
+        &engine.view(&scope),
+        input,
+        period,
+        compare,
+        filters,
+    ))
+}
+
+/// The board of a period from the engine through the filters' scope.
+fn board_of(
+    view: &EngineView,
+    input: &KpiInput,
+    period: Period,
+    compare: Compare,
+    filters: &[(Dimension, String)],
+) -> Board {
     let window = trend_window(&period);
     let months = time_groups(&window, Dimension::Month)
         .into_iter()
         .map(|(key, part)| KpiGroup {
             key: Some(key),
-            figures: engine.figures(&part),
+            figures: view.during(&part).figures(&part),
         })
         .collect();
     let months_last_year = time_groups(&window.same_period_last_year(), Dimension::Month)
         .into_iter()
-        .map(|(_, part)| (part, Amount(engine.revenue(&part))))
+        .map(|(_, part)| (part, Amount(view.during(&part).revenue(&part))))
         .collect();
-    let by_channel = engine.new_customers_by_channel(&period);
+    let by_channel = view.new_customers_by_channel(&period);
     let channels = channel_keys(input)
         .into_iter()
         .map(|channel| ChannelCount {
@@ -270,26 +311,35 @@ pub fn from_engine(engine: &Engine, input: &KpiInput, period: Period, compare: C
             channel,
         })
         .collect();
-    let (new_revenue, returning_revenue) = engine.segment_revenue(&period);
-    let totals = engine.product_totals(&period);
+    let (new_revenue, returning_revenue) = view.segment_revenue(&period);
+    let totals = view.product_totals(&period);
     let mut sold: BTreeMap<&str, (Decimal, i64)> = totals
         .iter()
         .map(|p| (p.sku.as_str(), (p.revenue, p.units)))
         .collect();
-    for product in &input.dataset.products {
-        sold.entry(product.sku.as_str()).or_default();
+    let catalogue: HashMap<&str, &Product> = input
+        .dataset
+        .products
+        .iter()
+        .map(|p| (p.sku.as_str(), p))
+        .collect();
+    for (sku, product) in catalogue {
+        if admits_product(filters, sku, product) {
+            sold.entry(sku).or_default();
+        }
     }
+    let compared = compare.of(&period);
     Board {
-        totals: engine.figures(&period),
-        compared: engine.figures(&compare.of(&period)),
-        reps: engine.rep_table(&period),
+        totals: view.figures(&period),
+        compared: view.during(&compared).figures(&compared),
+        reps: view.rep_table(&period),
         months,
         months_last_year,
         channels,
         new_revenue: Amount(new_revenue),
         returning_revenue: Amount(returning_revenue),
         products: ranked_products(sold, input),
-        cycle_days: engine.won_cycle_days(&period),
+        cycle_days: view.won_cycle_days(&period),
         choices: choices(input),
     }
 }
@@ -330,20 +380,24 @@ fn product_sales(
         sum.0 += line.amount;
         sum.1 += line.line.quantity;
     }
+    for (sku, product) in &view.facts.product_by_sku {
+        if admits_product(filters, sku, product) {
+            sums.entry(sku).or_default();
+        }
+    }
+    ranked_products(sums, input)
+}
+
+/// Whether the product and category filters admit a catalogue product.
+fn admits_product(filters: &[(Dimension, String)], sku: &str, product: &Product) -> bool {
     let wanted = |dimension: Dimension, value: Option<&str>| {
         filters
             .iter()
             .filter(|(d, _)| *d == dimension)
             .all(|(_, v)| Some(v.as_str()) == value)
     };
-    for (sku, product) in &view.facts.product_by_sku {
-        if wanted(Dimension::Product, Some(sku))
-            && wanted(Dimension::Category, product.category.as_deref())
-        {
-            sums.entry(sku).or_default();
-        }
-    }
-    ranked_products(sums, input)
+    wanted(Dimension::Product, Some(sku))
+        && wanted(Dimension::Category, product.category.as_deref())
 }
 
 /// The products with their names from the catalogue (the SKU when it lacks

@@ -4,7 +4,8 @@
 //! customers' records (and the spend it excludes) left out, and an engine
 //! built over that copy gives what the reference computes under the filter.
 //! Other filters (rep, team, product, category, segment, time) attribute
-//! records one by one and go through the reference.
+//! records one by one: the dashboard answers them from the caller's engine
+//! seen through them (`kpi_board::from_engine_filtered`).
 
 use std::collections::HashMap;
 

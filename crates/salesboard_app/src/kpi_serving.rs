@@ -11,7 +11,7 @@ use std::time::Instant;
 use salesboard_analytics::{Engine, Ranked};
 use salesboard_domain::Period;
 use salesboard_domain::kpi::explain::{self, Explanation, KpiName};
-use salesboard_domain::kpi::{self, Dimension, KpiInput, KpiReport};
+use salesboard_domain::kpi::{Dimension, KpiInput, KpiReport};
 use salesboard_store::Store;
 use salesboard_store::records::RowScope;
 use serde::Serialize;
@@ -228,7 +228,8 @@ pub(crate) async fn caller_input(
     Ok(Some(scoped))
 }
 
-/// Every KPI of `period` over what the actor may read, with groups and filters.
+/// Every KPI of `period` over what the actor may read, with groups and
+/// filters, from the caller's engine.
 pub async fn report(
     store: &impl Store,
     cache: &KpiCache,
@@ -239,15 +240,20 @@ pub async fn report(
 ) -> Result<KpiReport, ServeKpiError> {
     let snapshot = cache.current(store).await?;
     let own = caller_input(store, &snapshot, actor).await?;
-    let input = own.as_ref().map_or(&snapshot.input, |o| &o.input);
     if by.is_none() && filters.is_empty() {
         let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
         return Ok(engine.report(&period));
     }
-    Ok(
-        kpi::kpi_report(input, period, &snapshot.stage_order, by, filters)
-            .map_err(KpiError::from)?,
-    )
+    // A breakdown by day of a long period at a million lines is work for a
+    // blocking thread.
+    let filters = filters.to_vec();
+    let report = tokio::task::spawn_blocking(move || {
+        let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
+        engine.report_by(period, by, &filters)
+    })
+    .await
+    .map_err(|e| KpiError::Invalid(salesboard_domain::ValidationError::new(e.to_string())))?;
+    Ok(report.map_err(KpiError::from)?)
 }
 
 /// How one KPI was computed, over what the actor may read.

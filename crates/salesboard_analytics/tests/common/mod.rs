@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use salesboard_analytics::Engine;
 use salesboard_app::demo::{DemoConfig, generate};
+use salesboard_domain::kpi::breakdown::time_groups;
 use salesboard_domain::kpi::report::kpi_figures;
 use salesboard_domain::kpi::reps::rep_table;
 use salesboard_domain::kpi::revenue::revenue;
@@ -216,4 +217,169 @@ pub fn tiny() -> KpiInput {
         dataset: outcome.dataset,
         ..KpiInput::default()
     }
+}
+
+/// The company with gaps and strays the demo never makes, so that every
+/// `None` key and every fallback of the attribution is exercised: records
+/// without owner, channel, region, industry, team, category or SKU; an
+/// owner who is not a user; a SKU not in the catalogue; an order of a
+/// customer without a record; a payment of an unknown order; surveys
+/// without a customer or without either; spend without a channel.
+pub fn roughen(input: &mut KpiInput, seed: u64) {
+    let step = |n: usize| n + (seed % 3) as usize;
+    let data = &mut input.dataset;
+    for (n, customer) in data.customers.iter_mut().enumerate() {
+        if n % step(7) == 1 {
+            customer.channel = None;
+        }
+        if n % step(11) == 2 {
+            customer.region = None;
+        }
+        if n % step(13) == 3 {
+            customer.industry = None;
+        }
+        if n % step(9) == 4 {
+            customer.owner = None;
+        }
+    }
+    for (n, order) in data.orders.iter_mut().enumerate() {
+        if n % step(5) == 1 {
+            order.owner = None;
+        }
+        if n % step(23) == 2 {
+            order.owner = Some("u-stranger".to_string());
+        }
+        if n % 97 == 5 {
+            order.customer_id = "c-without-record".to_string();
+        }
+        for (m, line) in order.lines.iter_mut().enumerate() {
+            if (n + m) % step(17) == 3 {
+                line.sku = None;
+            }
+            if (n + m) % 41 == 4 {
+                line.sku = Some("X-NOT-IN-CATALOGUE".to_string());
+            }
+        }
+    }
+    if let Some(product) = data.products.get_mut((seed % 5) as usize) {
+        product.category = None;
+    }
+    if let Some(user) = data.users.iter_mut().rev().nth((seed % 3) as usize) {
+        user.team = None;
+    }
+    for (n, payment) in data.payments.iter_mut().enumerate() {
+        if n % 61 == 7 {
+            payment.order_id = "o-unknown".to_string();
+        }
+    }
+    for (n, deal) in data.deals.iter_mut().enumerate() {
+        if n % step(6) == 1 {
+            deal.owner = None;
+        }
+    }
+    for (n, activity) in data.activities.iter_mut().enumerate() {
+        if n % step(8) == 2 {
+            activity.owner = None;
+        }
+    }
+    for (n, survey) in data.surveys.iter_mut().enumerate() {
+        if n % 3 == 0 {
+            survey.customer_id = None;
+        }
+        if n % 7 == 1 {
+            survey.order_id = None;
+        }
+    }
+    for (n, spend) in data.spend.iter_mut().enumerate() {
+        if n % step(4) == 1 {
+            spend.channel = None;
+        }
+    }
+}
+
+/// Debug text with every decimal written without trailing zeros, so that
+/// `13800.000` and `13800` (equal amounts of different scales) compare equal.
+pub fn without_trailing_zeros(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if !c.is_ascii_digit() || chars.peek() != Some(&'.') {
+            continue;
+        }
+        chars.next();
+        let mut fraction = String::new();
+        while let Some(d) = chars.next_if(char::is_ascii_digit) {
+            fraction.push(d);
+        }
+        let kept = fraction.trim_end_matches('0');
+        if !kept.is_empty() {
+            out.push('.');
+            out.push_str(kept);
+        }
+    }
+    out
+}
+
+/// The values a filter on `dimension` may take in `input` over `period`:
+/// every key some record has, no value (`""`) and a value nobody has; for
+/// a time dimension the keys of the period's parts and one outside it.
+pub fn filter_values(input: &KpiInput, period: &Period, dimension: Dimension) -> Vec<String> {
+    let data = &input.dataset;
+    let mut values: Vec<String> = match dimension {
+        Dimension::Rep => data
+            .users
+            .iter()
+            .map(|u| u.id.clone())
+            .chain(data.orders.iter().filter_map(|o| o.owner.clone()))
+            .collect(),
+        Dimension::Team => data.users.iter().filter_map(|u| u.team.clone()).collect(),
+        Dimension::Product => data
+            .orders
+            .iter()
+            .flat_map(|o| o.lines.iter().filter_map(|l| l.sku.clone()))
+            .chain(data.products.iter().map(|p| p.sku.clone()))
+            .collect(),
+        Dimension::Category => data
+            .products
+            .iter()
+            .filter_map(|p| p.category.clone())
+            .collect(),
+        Dimension::Channel => data
+            .customers
+            .iter()
+            .filter_map(|c| c.channel.clone())
+            .chain(data.spend.iter().filter_map(|s| s.channel.clone()))
+            .collect(),
+        Dimension::Region => data
+            .customers
+            .iter()
+            .filter_map(|c| c.region.clone())
+            .collect(),
+        Dimension::Industry => data
+            .customers
+            .iter()
+            .filter_map(|c| c.industry.clone())
+            .collect(),
+        Dimension::Segment => vec!["new".into(), "returning".into()],
+        time => {
+            let mut keys: Vec<String> = time_groups(period, time)
+                .into_iter()
+                .map(|(key, _)| key)
+                .collect();
+            let outside = Period::range(period.to, period.to + chrono::Duration::days(400))
+                .map(|later| time_groups(&later, time))
+                .ok()
+                .and_then(|parts| parts.last().map(|(key, _)| key.clone()));
+            keys.extend(outside);
+            return keys;
+        }
+    };
+    values.sort();
+    values.dedup();
+    if dimension != Dimension::Segment {
+        values.push(String::new());
+        values.push("nobody-has-this".to_string());
+    }
+    values
 }

@@ -1,11 +1,12 @@
 //! KPIs through the API: each caller's numbers cover exactly the records
-//! they may read (checked by hand and against the reference functions), and
-//! a write is reflected by the very next request.
+//! they may read (checked by hand and against the reference functions, with
+//! breakdowns and filters), and a write is reflected by the very next
+//! request.
 
 use std::collections::HashSet;
 
 use salesboard_domain::Period;
-use salesboard_domain::kpi::{self, KpiInput};
+use salesboard_domain::kpi::{self, Dimension, KpiInput};
 use salesboard_store::{Store, WriteContext};
 use serde_json::{Value, json};
 
@@ -35,6 +36,9 @@ async fn each_caller_gets_the_revenue_of_the_orders_they_may_read() {
     assert_eq!(revenue(&app, "mgr2", "2024").await, "900.00");
     assert_eq!(revenue(&app, "admin", "2024").await, "1750.00");
 }
+
+/// A breakdown and filters.
+type Question = (Option<Dimension>, &'static [(Dimension, &'static str)]);
 
 #[tokio::test]
 async fn a_reps_kpis_equal_the_reference_over_only_their_records() {
@@ -74,23 +78,38 @@ async fn a_reps_kpis_equal_the_reference_over_only_their_records() {
     let stages = salesboard_app::kpi::stage_order(store)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // Breakdowns and filters (answered by the rep's engine) too.
+    let questions: [Question; 6] = [
+        (None, &[]),
+        (Some(Dimension::Month), &[]),
+        (Some(Dimension::Rep), &[]),
+        (Some(Dimension::Segment), &[(Dimension::Rep, "repa")]),
+        (Some(Dimension::Product), &[(Dimension::Channel, "")]),
+        (Some(Dimension::Week), &[(Dimension::Segment, "new")]),
+    ];
     for period in ["2024", "2024-Q1", "2024-02"] {
         let parsed = Period::parse(period).unwrap_or_else(|e| panic!("{e}"));
-        let expected =
-            kpi::kpi_report(&input, parsed, &stages, None, &[]).unwrap_or_else(|e| panic!("{e}"));
-        let (_, got) = app
-            .call(
-                "GET",
-                &format!("/api/v1/kpis?period={period}"),
-                Some("repa"),
-                None,
-            )
-            .await;
-        assert_eq!(
-            got,
-            serde_json::to_value(&expected).unwrap_or(Value::Null),
-            "{period}"
-        );
+        for (by, filters) in questions {
+            let filters: Vec<(Dimension, String)> =
+                filters.iter().map(|(d, v)| (*d, v.to_string())).collect();
+            let expected = kpi::kpi_report(&input, parsed, &stages, by, &filters)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut query = format!("period={period}");
+            if let Some(by) = by {
+                query.push_str(&format!("&by={by}"));
+            }
+            for (dimension, value) in &filters {
+                query.push_str(&format!("&filter={dimension}={value}"));
+            }
+            let (_, got) = app
+                .call("GET", &format!("/api/v1/kpis?{query}"), Some("repa"), None)
+                .await;
+            assert_eq!(
+                got,
+                serde_json::to_value(&expected).unwrap_or(Value::Null),
+                "{query}"
+            );
+        }
     }
 }
 
