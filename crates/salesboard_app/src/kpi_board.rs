@@ -30,7 +30,6 @@ use salesboard_domain::{Period, ValidationError};
 use salesboard_store::Store;
 
 use crate::kpi::KpiError;
-use crate::kpi_filter;
 use crate::kpi_serving::{KpiCache, ServeKpiError, caller_input};
 use crate::policy::Actor;
 
@@ -178,11 +177,6 @@ pub async fn board(
             let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
             return Ok(from_engine(engine, input, period, compare));
         }
-        if kpi_filter::engine_answers(&filters) {
-            let scope = own.as_ref().map_or("all", |o| o.key.as_str());
-            let engine = snapshot.filtered_engine(scope, input, &filters);
-            return Ok(from_engine(&engine, input, period, compare));
-        }
         let engine = own.as_ref().map_or(&snapshot.engine, |o| &o.engine);
         from_engine_filtered(engine, input, period, compare, &filters)
     })
@@ -248,10 +242,8 @@ pub fn compute(
     })
 }
 
-/// The dashboard of `input` from `engine`: built over `input`, it is what
-/// [`compute`] gives with no filters; built over the records filters on
-/// what a customer is admit (`kpi_filter::filtered_input`), what it gives
-/// with those filters. `input` gives the catalogue, the channels and the
+/// The dashboard of `input` from `engine` built over it: what [`compute`]
+/// gives with no filters. `input` gives the catalogue, the channels and the
 /// filters' choices, which filters do not narrow.
 pub fn from_engine(engine: &Engine, input: &KpiInput, period: Period, compare: Compare) -> Board {
     board_of(

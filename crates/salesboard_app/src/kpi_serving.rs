@@ -18,7 +18,6 @@ use serde::Serialize;
 use tokio::sync::Mutex;
 
 use crate::kpi::{KpiError, kpi_input, stage_order};
-use crate::kpi_filter;
 use crate::kpi_refresh::{self, Refresh};
 use crate::kpi_scope::visible_input;
 use crate::policy::{self, Action, Actor, Denied, Reach};
@@ -44,45 +43,11 @@ pub struct KpiSnapshot {
     /// The records and engines of the scopes asked for since (a rep's, a
     /// team's), so that a caller's second request costs what an admin's does.
     scoped: std::sync::Mutex<HashMap<String, Arc<ScopedKpis>>>,
-    /// Engines over the records a scope's filters on what a customer is
-    /// admit (`kpi_filter`), by scope and filters.
-    filtered: std::sync::Mutex<HashMap<String, Arc<Engine>>>,
-}
-
-impl KpiSnapshot {
-    /// The engine over the records of `input` (those of the scope named
-    /// `scope_key`) that `filters` admit, each on what a customer is
-    /// ([`kpi_filter::engine_answers`]); built once per snapshot.
-    pub fn filtered_engine(
-        &self,
-        scope_key: &str,
-        input: &KpiInput,
-        filters: &[(Dimension, String)],
-    ) -> Arc<Engine> {
-        let key = format!("{scope_key}|{filters:?}");
-        let cached = self.filtered.lock().ok().and_then(|c| c.get(&key).cloned());
-        if let Some(engine) = cached {
-            return engine;
-        }
-        let engine = Arc::new(Engine::new(
-            &kpi_filter::filtered_input(input, filters),
-            &self.stage_order,
-        ));
-        if let Ok(mut cache) = self.filtered.lock() {
-            if cache.len() >= MAX_FILTERED_ENGINES {
-                cache.clear();
-            }
-            cache.insert(key, Arc::clone(&engine));
-        }
-        engine
-    }
 }
 
 /// The records one scope may read, and the engine over them.
 #[derive(Debug)]
 pub struct ScopedKpis {
-    /// The scope, as the snapshot's caches name it.
-    pub key: String,
     /// The records.
     pub input: KpiInput,
     /// The engine over them.
@@ -92,12 +57,7 @@ pub struct ScopedKpis {
 /// How many scopes a snapshot remembers before it starts over.
 const MAX_SCOPES: usize = 256;
 
-/// How many filtered engines a snapshot remembers before it starts over:
-/// each holds columns for what its filters admit (tens of MB at a million
-/// order lines), so fewer than scopes.
-const MAX_FILTERED_ENGINES: usize = 16;
-
-/// The engine, rebuilt when the store has changed since it was built.
+/// The engine, kept current with the store.
 #[derive(Debug, Default)]
 pub struct KpiCache {
     current: Mutex<Option<Arc<KpiSnapshot>>>,
@@ -161,7 +121,6 @@ impl KpiCache {
             read_ms,
             build_ms: started.elapsed().as_millis(),
             scoped: std::sync::Mutex::new(HashMap::new()),
-            filtered: std::sync::Mutex::new(HashMap::new()),
         });
         tracing::info!(
             version,
@@ -214,11 +173,7 @@ pub(crate) async fn caller_input(
     }
     let input = visible_input(&snapshot.input, &scope, spend_visible);
     let engine = Engine::new(&input, &snapshot.stage_order);
-    let scoped = Arc::new(ScopedKpis {
-        key: key.clone(),
-        input,
-        engine,
-    });
+    let scoped = Arc::new(ScopedKpis { input, engine });
     if let Ok(mut cache) = snapshot.scoped.lock() {
         if cache.len() >= MAX_SCOPES {
             cache.clear();

@@ -10,7 +10,6 @@ pub mod import;
 pub mod import_preview;
 pub mod kpi;
 pub mod kpi_board;
-pub mod kpi_filter;
 pub mod kpi_refresh;
 pub mod kpi_scope;
 pub mod kpi_serving;
