@@ -3,7 +3,7 @@
 //! product, a channel) turned into small numbers once, when the engine is
 //! built, so that a row's key in any record dimension is a lookup.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use salesboard_domain::Dataset;
 use salesboard_domain::entities::{Customer, Order, Survey};

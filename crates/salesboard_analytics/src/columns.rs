@@ -1,6 +1,6 @@
 //! The columns, built once from the records.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
