@@ -302,3 +302,38 @@ fn the_dashboard_benchmark_times_a_breakdown_from_the_engine_and_the_reference()
     // The dashboard's own reference timing is left out for a question.
     assert!(result.get("reference").is_none(), "{result}");
 }
+
+#[test]
+fn the_refresh_benchmark_patches_what_it_read_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = sqlite_db(&dir);
+    ok(&salesboard(&db, &["import", &tiny().display().to_string()]));
+    let before = ok(&salesboard(&db, &["status"]));
+    let out = ok(&salesboard(
+        &db,
+        &[
+            "bench",
+            "refresh",
+            "--records",
+            "2",
+            "--runs",
+            "2",
+            "--format",
+            "json",
+        ],
+    ));
+    let result: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(
+        (
+            result["order_lines"].as_i64(),
+            result["patch"]["orders"].as_i64(),
+            result["patch"]["runs"].as_i64()
+        ),
+        (Some(12), Some(2), Some(2)),
+        "{result}"
+    );
+    let total = result["patch"]["total_median_ms"].as_f64().unwrap_or(-1.0);
+    assert!(total >= 0.0, "{result}");
+    assert_eq!(ok(&salesboard(&db, &["status"])), before, "nothing written");
+}

@@ -74,39 +74,6 @@ fn the_tiny_fixture_under_every_filter_gives_the_reference_report() {
     assert!(checked > 100, "{checked}");
 }
 
-#[test]
-fn a_rep_filter_with_a_breakdown_by_month_on_the_tiny_fixture() {
-    let input = tiny();
-    let engine = Engine::new(&input, &stages());
-    let q1 = Period::parse("2024-Q1").unwrap_or_else(|e| panic!("{e}"));
-    let report = engine
-        .report_by(
-            q1,
-            Some(Dimension::Month),
-            &[(Dimension::Rep, "u-li".to_string())],
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.totals.revenue.to_string(), "10000.00");
-    let months: Vec<(Option<String>, String)> = report
-        .groups
-        .unwrap_or_default()
-        .into_iter()
-        .map(|g| (g.key, g.figures.revenue.to_string()))
-        .collect();
-    assert_eq!(
-        months,
-        [
-            (Some("2024-01".to_string()), "3600.00".to_string()),
-            (Some("2024-02".to_string()), "6400.00".to_string()),
-            (Some("2024-03".to_string()), "0.00".to_string()),
-        ]
-    );
-}
-
-fn dimension() -> impl Strategy<Value = Dimension> {
-    prop::sample::select(Dimension::ALL.to_vec())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 

@@ -52,10 +52,6 @@ fn the_tiny_fixture_gives_the_reference_board_under_every_filter() {
     }
 }
 
-fn dimension() -> impl Strategy<Value = Dimension> {
-    prop::sample::select(Dimension::ALL.to_vec())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 

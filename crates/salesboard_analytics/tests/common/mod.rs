@@ -383,3 +383,8 @@ pub fn filter_values(input: &KpiInput, period: &Period, dimension: Dimension) ->
     }
     values
 }
+
+/// Any dimension, for proptests.
+pub fn dimension() -> impl proptest::strategy::Strategy<Value = Dimension> {
+    proptest::sample::select(Dimension::ALL.to_vec())
+}
