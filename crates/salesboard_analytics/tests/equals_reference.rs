@@ -8,7 +8,6 @@ use common::*;
 use proptest::prelude::*;
 use salesboard_analytics::Engine;
 use salesboard_domain::Period;
-use salesboard_domain::kpi::Dimension;
 
 #[test]
 fn the_tiny_fixture_gives_the_reference_figures_in_every_period() {
@@ -54,18 +53,7 @@ proptest! {
 /// functions compute, field by field (compared through their full debug
 /// text: every figure, group, product, cycle day and choice).
 fn assert_same_board(input: &salesboard_domain::kpi::KpiInput, period: Period, last_year: bool) {
-    assert_same_filtered_board(input, period, last_year, &[]);
-}
-
-/// The same with filters on what a customer is: the engine over every
-/// record seen through them.
-fn assert_same_filtered_board(
-    input: &salesboard_domain::kpi::KpiInput,
-    period: Period,
-    last_year: bool,
-    filters: &[(Dimension, String)],
-) {
-    use salesboard_app::kpi_board::{Compare, compute, from_engine_filtered};
+    use salesboard_app::kpi_board::{Compare, compute, from_engine};
     let stages: Vec<String> = ["lead", "qualified", "proposal", "negotiation", "won"]
         .map(String::from)
         .to_vec();
@@ -74,15 +62,12 @@ fn assert_same_filtered_board(
     } else {
         Compare::Previous
     };
-    let engine = Engine::new(input, &stages);
-    let fast = from_engine_filtered(&engine, input, period, compare, filters)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let reference =
-        compute(input, &stages, period, compare, filters).unwrap_or_else(|e| panic!("{e}"));
+    let fast = from_engine(&Engine::new(input, &stages), input, period, compare);
+    let reference = compute(input, &stages, period, compare, &[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         without_trailing_zeros(&format!("{fast:#?}")),
         without_trailing_zeros(&format!("{reference:#?}")),
-        "board of {period} with {filters:?}"
+        "board of {period}"
     );
 }
 
@@ -96,51 +81,10 @@ fn the_tiny_fixture_gives_the_reference_board() {
     }
 }
 
-/// A filter on `dimension`: one of the values the customers have (picked
-/// by `pick`), no value (`""`), or a value nobody has.
-fn customer_filter(
-    input: &salesboard_domain::kpi::KpiInput,
-    dimension: Dimension,
-    pick: usize,
-) -> (Dimension, String) {
-    let mut values: Vec<String> = input
-        .dataset
-        .customers
-        .iter()
-        .filter_map(|c| match dimension {
-            Dimension::Channel => c.channel.clone(),
-            Dimension::Region => c.region.clone(),
-            _ => c.industry.clone(),
-        })
-        .collect();
-    values.sort();
-    values.dedup();
-    values.push(String::new());
-    values.push("nobody-has-this".to_string());
-    (dimension, values[pick % values.len()].clone())
-}
-
-#[test]
-fn the_tiny_fixture_gives_the_reference_board_under_customer_filters() {
-    let input = tiny();
-    let q1 = Period::parse("2024-Q1").unwrap_or_else(|e| panic!("{e}"));
-    for filters in [
-        vec![(Dimension::Channel, "search".to_string())],
-        vec![(Dimension::Channel, String::new())],
-        vec![(Dimension::Region, "East".to_string())],
-        vec![
-            (Dimension::Region, "East".to_string()),
-            (Dimension::Channel, "social".to_string()),
-        ],
-    ] {
-        assert_same_filtered_board(&input, q1, false, &filters);
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
-    /// No filter, or one or two on what a customer is.
+    /// Without filters (`tests/filtered_board.rs` has them).
     #[test]
     fn random_companies_give_the_reference_board(
         lines in 1_usize..1_500,
@@ -151,16 +95,7 @@ proptest! {
         index in any::<u32>(),
         length in 1_i64..800,
         last_year in any::<bool>(),
-        dimensions in prop::collection::vec(
-            (prop::sample::select(vec![Dimension::Channel, Dimension::Region, Dimension::Industry]), any::<usize>()),
-            0..3,
-        ),
     ) {
-        let input = company(lines, seed, zone);
-        let filters: Vec<(Dimension, String)> = dimensions
-            .into_iter()
-            .map(|(dimension, pick)| customer_filter(&input, dimension, pick))
-            .collect();
-        assert_same_filtered_board(&input, period(kind, year, index, length), last_year, &filters);
+        assert_same_board(&company(lines, seed, zone), period(kind, year, index, length), last_year);
     }
 }

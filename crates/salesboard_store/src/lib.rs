@@ -112,7 +112,7 @@ pub struct Change {
 /// Keys of records by kind (`customers` → ids), as the audit log names them.
 pub type RecordKeys = BTreeMap<String, BTreeSet<String>>;
 
-pub use sql::changes::{dataset_kinds, is_dataset_kind};
+pub use sql::changes::is_dataset_kind;
 
 /// Everything Salesboard stores, behind one interface.
 pub trait Store: Send + Sync {

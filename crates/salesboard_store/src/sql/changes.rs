@@ -221,8 +221,3 @@ pub(crate) async fn stage_changes_of(
     changes.sort_by(|a, b| a.deal_id.cmp(&b.deal_id));
     Ok(changes)
 }
-
-/// Names of the kinds, for tests and callers that walk them.
-pub fn dataset_kinds() -> impl Iterator<Item = &'static str> {
-    KINDS.iter().map(|(name, _)| *name)
-}
